@@ -1,0 +1,96 @@
+using AudioThinker.Grpo.Configuration;
+using AudioThinker.Grpo.Training;
+
+namespace AudioThinker.Grpo.Tests;
+
+public class ExperimentConfigurationTests
+{
+    private static string Write(string yaml)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("exp").FullName, "experiment.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    [Fact]
+    public void ValidFileBindsEveryLevel()
+    {
+        var exp = Experiment.Load(Write("""
+            name: demo
+            seed: 3
+            model:
+              preset: tiny
+              loraTargets: [q_proj, v_proj]
+            grpo:
+              steps: 20
+              groupSize: 4
+              beta: 0.0
+              loss: dr_grpo
+              schedule: cosine
+            sft:
+              thinkShare: [0.2, 0.5, 0.8]
+            rewards:
+              anything: goes here
+            """));
+        Assert.Equal("demo", exp.Options.Name);
+        Assert.Equal(3, exp.Options.Seed);
+        Assert.Equal(["q_proj", "v_proj"], exp.Options.Model.LoraTargets);
+        Assert.Equal(20, exp.Options.Grpo.Steps);
+        Assert.Equal(LossAggregation.DrGrpo, exp.Options.Grpo.Loss);
+        Assert.Equal(ScheduleKind.Cosine, exp.Options.Grpo.Schedule);
+        Assert.Equal([0.2, 0.5, 0.8], exp.Options.Sft.ThinkShare);
+        Assert.Equal(1e-6, exp.Options.Grpo.LearningRate); // untouched default
+        Assert.Equal("goes here", exp.Configuration["rewards:anything"]);
+    }
+
+    [Fact]
+    public void UnknownKeyIsAnErrorNamingItsPath()
+    {
+        var e = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(Write("grpo:\n  betta: 0.1\n")));
+        Assert.Contains(e.Errors, x => x.StartsWith("grpo.betta: unknown key", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RuleViolationsAreAllListedWithPaths()
+    {
+        var e = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(Write("""
+            device: tpu
+            grpo:
+              groupSize: 1
+              beta: -1
+              topP: 0
+            sft:
+              thinkShare: [0.5, 1.5, 0.1]
+            """)));
+        Assert.Contains(e.Errors, x => x.StartsWith("device:", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x => x.StartsWith("grpo.groupSize: must be >= 2", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x => x.StartsWith("grpo.beta: must be >= 0", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x => x.StartsWith("grpo.topP:", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x => x == "sft.thinkShare[1]: must be in [0, 1]");
+    }
+
+    [Fact]
+    public void BadValuesNameTheKeyAndTheValue()
+    {
+        var e = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(Write("grpo:\n  steps: many\n  loss: ppo\n")));
+        Assert.Contains(e.Errors, x => x == "grpo.steps: 'many' is not a valid whole number");
+        Assert.Contains(e.Errors, x => x.StartsWith("grpo.loss: 'ppo' is not one of grpo, dapo, dr_grpo", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void MalformedYamlNamesTheFileAndLine()
+    {
+        var path = Write("grpo:\n  steps: [1, 2\nname: x\n");
+        var e = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(path));
+        Assert.Contains(path, e.Message);
+        Assert.True(e.Message.Contains("line", StringComparison.Ordinal), e.Message);
+        Assert.Contains("not valid YAML", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingDataFileIsNamed()
+    {
+        var e = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(Write("data:\n  train: nowhere.jsonl\n")));
+        Assert.Contains(e.Errors, x => x.StartsWith("data.train: file", StringComparison.Ordinal) && x.Contains("nowhere.jsonl", StringComparison.Ordinal));
+    }
+}
