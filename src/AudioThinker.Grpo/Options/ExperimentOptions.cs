@@ -23,7 +23,7 @@ public sealed class ExperimentOptions
     /// <summary>Training and evaluation data.</summary>
     public DataOptions Data { get; set; } = new();
 
-    /// <summary>The system/user prompt template: <c>adaptive</c> (the paper's), <c>think</c> (forced thinking) or <c>direct</c> (answer only). Default <c>adaptive</c>.</summary>
+    /// <summary>The system/user prompt template: <c>adaptive</c> (the paper's), <c>adaptive-long</c>, <c>think</c> (forced thinking) or <c>direct</c> (answer only). Default <c>adaptive</c>.</summary>
     public string Prompt { get; set; } = "adaptive";
 
     /// <summary>Supervised warm-up before GRPO (from-scratch models need it).</summary>
@@ -43,9 +43,9 @@ public sealed class ExperimentOptions
         {
             errors.Add($"device: '{Device}' must be one of cpu, cuda, auto");
         }
-        if (Prompt is not ("adaptive" or "adaptive_long" or "think" or "direct"))
+        if (!AudioThinker.Policies.Prompts.PromptTemplates.All.Any(t => t.Name == Prompt))
         {
-            errors.Add($"prompt: '{Prompt}' must be one of adaptive, adaptive_long, think, direct");
+            errors.Add($"prompt: '{Prompt}' must be one of {string.Join(", ", AudioThinker.Policies.Prompts.PromptTemplates.All.Select(t => t.Name))}");
         }
         if (Threads < 0)
         {
@@ -185,11 +185,31 @@ public sealed class SftOptions
     /// easy/medium/hard; one value applies to all. Default 0.5.</summary>
     public List<double> ThinkShare { get; set; } = [0.5];
 
+    /// <summary>How often each prompt template appears in the demonstrations (name → weight). Under <c>think</c> every
+    /// demonstration thinks, under <c>direct</c> none does, under the adaptive templates <see cref="ThinkShare"/> decides.
+    /// Default adaptive 0.5, think 0.25, direct 0.25, so every variant's prompt is familiar after the warm-up.</summary>
+    public Dictionary<string, double> PromptMix { get; set; } = new(StringComparer.OrdinalIgnoreCase) { ["adaptive"] = 0.5, ["think"] = 0.25, ["direct"] = 0.25 };
+
     internal void Validate(string path, List<string> errors)
     {
         if (Steps < 0)
         {
             errors.Add($"{path}.steps: must be >= 0");
+        }
+        foreach (var (name, weight) in PromptMix)
+        {
+            if (!AudioThinker.Policies.Prompts.PromptTemplates.All.Any(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add($"{path}.promptMix.{name}: unknown prompt template (known: {string.Join(", ", AudioThinker.Policies.Prompts.PromptTemplates.All.Select(t => t.Name))})");
+            }
+            if (weight < 0 || !double.IsFinite(weight))
+            {
+                errors.Add($"{path}.promptMix.{name}: must be >= 0");
+            }
+        }
+        if (PromptMix.Count > 0 && PromptMix.Values.Sum() <= 0)
+        {
+            errors.Add($"{path}.promptMix: the weights must not all be 0");
         }
         if (BatchSize < 1)
         {
