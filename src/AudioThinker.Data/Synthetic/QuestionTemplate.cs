@@ -1,0 +1,98 @@
+using System.Globalization;
+using AudioThinker.Abstractions;
+
+namespace AudioThinker.Data.Synthetic;
+
+/// <summary>
+/// One kind of synthetic question. Its level is the number of reasoning steps it needs; its facts are the
+/// intermediate quantities, which the reference reasoning states one per sentence as "name: value." (the fact name
+/// with spaces for underscores) before a conclusion that ends "so the answer is X.".
+/// </summary>
+/// <param name="Name">Template name (the question's sub-category).</param>
+/// <param name="Category">Family: pitch, loudness, count or compare (the question's category).</param>
+/// <param name="Level">Easy, medium or hard.</param>
+/// <param name="Text">The question text.</param>
+/// <param name="Choices">The options, given the settings (counts depend on the beep range).</param>
+/// <param name="Accepts">Whether a scene can be asked this question (e.g. two beeps for first-versus-last).</param>
+/// <param name="Facts">The facts of a scene, in reasoning order.</param>
+/// <param name="Answer">The right answer for a scene.</param>
+/// <param name="Conclusion">The last sentence of the reasoning, from the facts to the answer.</param>
+public sealed record QuestionTemplate(
+    string Name,
+    string Category,
+    Difficulty Level,
+    string Text,
+    Func<SyntheticOptions, IReadOnlyList<string>> Choices,
+    Func<Scene, bool> Accepts,
+    Func<Scene, IReadOnlyList<KeyValuePair<string, string>>> Facts,
+    Func<Scene, string> Answer,
+    Func<Scene, string> Conclusion)
+{
+    /// <summary>The reference reasoning for a scene: every fact as "name: value.", then the conclusion.</summary>
+    public string Reasoning(Scene scene) =>
+        string.Join(" ", Facts(scene).Select(f => $"{f.Key.Replace('_', ' ')}: {f.Value}.")) + " " + Conclusion(scene);
+}
+
+/// <summary>The synthetic question templates: three per level.</summary>
+public static class QuestionTemplates
+{
+    private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static IReadOnlyList<string> Range(int from, int to) => Enumerable.Range(from, to - from + 1).Select(N).ToList();
+
+    private static KeyValuePair<string, string> Fact(string name, string value) => new(name, value);
+
+    private static string Pitches(Scene s) => string.Join(" ", s.Beeps.Select(b => b.Pitch));
+
+    private static string Loudnesses(Scene s) => string.Join(" ", s.Beeps.Select(b => b.Loudness));
+
+    private static int High(Scene s) => s.Beeps.Count(b => b.High);
+
+    private static int Loud(Scene s) => s.Beeps.Count(b => b.Loud);
+
+    private static int LoudHigh(Scene s) => s.Beeps.Count(b => b.Loud && b.High);
+
+    private static string Compare(int a, int b) => a > b ? "more than" : a < b ? "less than" : "equal to";
+
+    private static string More(int a, int b, string first, string second) => a > b ? first : a < b ? second : "same";
+
+    private static readonly Func<Scene, bool> Any = _ => true;
+
+    /// <summary>"so the answer is X."</summary>
+    public static string SoTheAnswerIs(string answer) => $"so the answer is {answer}.";
+
+    /// <summary>Every template, easy first.</summary>
+    public static readonly IReadOnlyList<QuestionTemplate> All =
+    [
+        // Easy: one fact read off the audio.
+        new("first_pitch", "pitch", Difficulty.Easy, "is the first beep high or low?", _ => ["high", "low"], Any,
+            s => [Fact("first_beep_pitch", s.Beeps[0].Pitch)], s => s.Beeps[0].Pitch, s => SoTheAnswerIs(s.Beeps[0].Pitch)),
+        new("last_pitch", "pitch", Difficulty.Easy, "is the last beep high or low?", _ => ["high", "low"], Any,
+            s => [Fact("last_beep_pitch", s.Beeps[^1].Pitch)], s => s.Beeps[^1].Pitch, s => SoTheAnswerIs(s.Beeps[^1].Pitch)),
+        new("first_loudness", "loudness", Difficulty.Easy, "is the first beep loud or quiet?", _ => ["loud", "quiet"], Any,
+            s => [Fact("first_beep_loudness", s.Beeps[0].Loudness)], s => s.Beeps[0].Loudness, s => SoTheAnswerIs(s.Beeps[0].Loudness)),
+
+        // Medium: one count, or two facts compared.
+        new("count_beeps", "count", Difficulty.Medium, "how many beeps are there?", o => Range(o.MinBeeps, o.MaxBeeps), Any,
+            s => [Fact("sequence", Pitches(s)), Fact("beeps", N(s.Beeps.Count))], s => N(s.Beeps.Count), s => SoTheAnswerIs(N(s.Beeps.Count))),
+        new("count_high", "count", Difficulty.Medium, "how many high beeps are there?", o => Range(0, o.MaxBeeps), Any,
+            s => [Fact("sequence", Pitches(s)), Fact("high_beeps", N(High(s)))], s => N(High(s)), s => SoTheAnswerIs(N(High(s)))),
+        new("same_pitch", "pitch", Difficulty.Medium, "do the first and last beeps have the same pitch?", _ => ["yes", "no"], s => s.Beeps.Count >= 2,
+            s => [Fact("first_beep_pitch", s.Beeps[0].Pitch), Fact("last_beep_pitch", s.Beeps[^1].Pitch)],
+            s => s.Beeps[0].High == s.Beeps[^1].High ? "yes" : "no",
+            s => $"{s.Beeps[0].Pitch} is {(s.Beeps[0].High == s.Beeps[^1].High ? "" : "not ")}{s.Beeps[^1].Pitch}, {SoTheAnswerIs(s.Beeps[0].High == s.Beeps[^1].High ? "yes" : "no")}"),
+
+        // Hard: several facts combined — two counts and a comparison, or a count over two attributes.
+        new("more_pitch", "compare", Difficulty.Hard, "are there more high beeps or more low beeps?", _ => ["high", "low", "same"], Any,
+            s => [Fact("sequence", Pitches(s)), Fact("high_beeps", N(High(s))), Fact("low_beeps", N(s.Beeps.Count - High(s)))],
+            s => More(High(s), s.Beeps.Count - High(s), "high", "low"),
+            s => $"{N(High(s))} is {Compare(High(s), s.Beeps.Count - High(s))} {N(s.Beeps.Count - High(s))}, {SoTheAnswerIs(More(High(s), s.Beeps.Count - High(s), "high", "low"))}"),
+        new("more_loudness", "compare", Difficulty.Hard, "are there more loud beeps or more quiet beeps?", _ => ["loud", "quiet", "same"], Any,
+            s => [Fact("sequence", Loudnesses(s)), Fact("loud_beeps", N(Loud(s))), Fact("quiet_beeps", N(s.Beeps.Count - Loud(s)))],
+            s => More(Loud(s), s.Beeps.Count - Loud(s), "loud", "quiet"),
+            s => $"{N(Loud(s))} is {Compare(Loud(s), s.Beeps.Count - Loud(s))} {N(s.Beeps.Count - Loud(s))}, {SoTheAnswerIs(More(Loud(s), s.Beeps.Count - Loud(s), "loud", "quiet"))}"),
+        new("count_loud_high", "count", Difficulty.Hard, "how many beeps are both loud and high?", o => Range(0, o.MaxBeeps), Any,
+            s => [Fact("sequence", string.Join(", ", s.Beeps.Select(b => $"{b.Loudness} {b.Pitch}"))), Fact("loud_high_beeps", N(LoudHigh(s)))],
+            s => N(LoudHigh(s)), s => SoTheAnswerIs(N(LoudHigh(s)))),
+    ];
+}
