@@ -2,6 +2,7 @@
 # Runs every test project; prints one closing line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
+bash eng/prereqs.sh || exit 1
 results=$(mktemp -d)
 dotnet test AudioThinker.sln --logger "trx" --results-directory "$results" "$@"
 rc=$?

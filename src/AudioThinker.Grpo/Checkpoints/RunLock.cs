@@ -17,10 +17,8 @@ public sealed class RunLock : IDisposable
         try
         {
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            stream.Write(pid);
-            stream.Flush();
+            // The lock file itself cannot be read by others while held, so the owner is named in a file beside it.
+            File.WriteAllText(path + ".owner", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return new RunLock(stream);
         }
         catch (IOException e)
@@ -28,8 +26,7 @@ public sealed class RunLock : IDisposable
             string holder;
             try
             {
-                using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                holder = new StreamReader(reader).ReadToEnd().Trim();
+                holder = File.ReadAllText(path + ".owner").Trim();
             }
             catch (IOException)
             {

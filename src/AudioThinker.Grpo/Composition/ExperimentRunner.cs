@@ -38,7 +38,7 @@ public sealed record ExperimentResult(string RunFolder, TrainingSummary? Sft, Tr
 /// by dependency injection from the <c>rewards</c> section, and evaluation on the test set. Each stage is also public so
 /// that the quickstart can share one warm-up between variants.
 /// </summary>
-public sealed class ExperimentRunner(Experiment experiment)
+public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? services = null)
 {
     /// <summary>The experiment.</summary>
     public Experiment Experiment { get; } = experiment;
@@ -87,10 +87,11 @@ public sealed class ExperimentRunner(Experiment experiment)
             : ModelStore.Create(O.Model, tokenizer, O.Seed);
 
     /// <summary>The reward pipeline composed from the <c>rewards</c> section (the paper's defaults when it is absent).</summary>
-    public RewardPipeline CreateRewards(IServiceProvider? services = null)
+    public RewardPipeline CreateRewards()
     {
-        services ??= new ServiceCollection().AddAudioThinker(Experiment.Configuration).BuildServiceProvider();
-        return services.GetRequiredService<RewardPipeline>();
+        // The container the runner was given (with the user's own rewards), else one composed from the experiment alone.
+        var provider = services ?? new ServiceCollection().AddAudioThinker(Experiment.Configuration).BuildServiceProvider();
+        return provider.GetRequiredService<RewardPipeline>();
     }
 
     /// <summary>Runs every stage; <paramref name="resume"/> continues a run folder's GRPO from its newest checkpoint.</summary>
@@ -181,10 +182,10 @@ public static class AudioThinkerServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAudioThinker(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddAudioThinkerRewards(configuration.GetSection("rewards"));
+        services.AddAudioThinkerRewards(configuration.GetSection("rewards"), configuration.GetSection("judges"));
         services.AddSingleton(_ => Experiment.FromConfiguration(configuration, "configuration"));
         services.AddSingleton(sp => sp.GetRequiredService<Experiment>().Options);
-        services.AddSingleton(sp => new ExperimentRunner(sp.GetRequiredService<Experiment>()));
+        services.AddSingleton(sp => new ExperimentRunner(sp.GetRequiredService<Experiment>(), sp));
         return services;
     }
 }

@@ -12,7 +12,7 @@ namespace AudioThinker.Grpo.Evaluation;
 /// <param name="Response">The decoded response.</param>
 /// <param name="Parsed">Its parts.</param>
 /// <param name="Correct">Whether the answer matches.</param>
-/// <param name="Consistent">The consistency judge's verdict (think responses; no-think ones count as consistent, as in the paper).</param>
+/// <param name="Consistent">The consistency judge's verdict for think responses; no-think responses count as consistent (as in the paper), invalid ones do not.</param>
 /// <param name="Tokens">Response length in tokens.</param>
 public sealed record EvaluatedResponse(AudioQuestion Question, string Response, ParsedResponse Parsed, bool Correct, bool Consistent, int Tokens);
 
@@ -82,7 +82,7 @@ public sealed class PolicyEvaluator(PolicySession policy, IJudge consistencyJudg
             for (var i = 0; i < chunk.Count; i++)
             {
                 results.Add(new EvaluatedResponse(chunk[i], texts[i], parsed[i], AnswerMatcher.Default.IsCorrect(parsed[i].Answer, chunk[i]),
-                    parsed[i].Mode != ResponseMode.Think || consistent[i], sequences[i].TokenIds.Count));
+                    parsed[i].Mode == ResponseMode.NoThink || (parsed[i].Mode == ResponseMode.Think && consistent[i]), sequences[i].TokenIds.Count));
             }
         }
         if (folder is not null)

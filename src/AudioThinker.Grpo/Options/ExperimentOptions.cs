@@ -278,9 +278,6 @@ public sealed class GrpoOptions
     /// <summary>Loss aggregation: grpo, dapo or dr_grpo. Default grpo.</summary>
     public LossAggregation Loss { get; set; } = LossAggregation.Grpo;
 
-    /// <summary>Advantage scaling: group (÷ group std), batch (÷ batch std) or none. Default group.</summary>
-    public string ScaleRewards { get; set; } = "group";
-
     /// <summary>Sampling temperature. Default 1.0.</summary>
     public double Temperature { get; set; } = 1.0;
 
@@ -334,10 +331,6 @@ public sealed class GrpoOptions
         if (TopP is <= 0 or > 1)
         {
             errors.Add($"{path}.topP: must be in (0, 1]");
-        }
-        if (ScaleRewards is not ("group" or "batch" or "none"))
-        {
-            errors.Add($"{path}.scaleRewards: '{ScaleRewards}' must be one of group, batch, none");
         }
         if (OnNonFinite is not ("error" or "skip"))
         {

@@ -190,7 +190,15 @@ public sealed class GrpoTrainer : IDisposable
         }
 
         // 2. Rewards and advantages.
-        var scored = await _rewards.ScoreAsync(groups, new RewardContext(_step, _options.Steps), cancellationToken).ConfigureAwait(false);
+        RewardPipelineResult scored;
+        try
+        {
+            scored = await _rewards.ScoreAsync(groups, new RewardContext(_step, _options.Steps), cancellationToken).ConfigureAwait(false);
+        }
+        catch (NonFiniteRewardException e)
+        {
+            return Skip($"at step {_step + 1}: {e.Message}", clock);
+        }
         var nonFinite = FindNonFinite(groups, scored);
         if (nonFinite is not null)
         {

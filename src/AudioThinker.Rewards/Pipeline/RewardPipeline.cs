@@ -158,7 +158,8 @@ public sealed class RewardPipeline
             {
                 if (!double.IsFinite(row[i]))
                 {
-                    throw new InvalidOperationException($"reward '{name}' returned {row[i]} for rollout {i} of group {g}; values must be finite");
+                    throw new NonFiniteRewardException(name, g, i, row[i],
+                        $"reward '{name}' returned {row[i]} for completion {i} of group {g} (question '{batch[g].Question.Id}'); values must be finite");
                 }
             }
         }

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using AudioThinker.Abstractions;
+using AudioThinker.Grpo.Checkpoints;
+using AudioThinker.Grpo.Configuration;
+using AudioThinker.Grpo.Evaluation;
+using AudioThinker.Grpo.Metrics;
+using AudioThinker.Grpo.Training;
+using AudioThinker.Policies.Prompts;
+using AudioThinker.Policies.Runtime;
+using Microsoft.Extensions.Configuration;
+
+namespace AudioThinker.Grpo.Composition;
+
+/// <summary>One variant's evaluation for one seed.</summary>
+/// <param name="Variant">The variant's name.</param>
+/// <param name="Seed">The GRPO seed.</param>
+/// <param name="Summary">The test-set evaluation.</param>
+/// <param name="Metrics">The GRPO metrics.</param>
+public sealed record VariantRun(string Variant, int Seed, EvaluationSummary Summary, IReadOnlyList<StepMetrics> Metrics);
+
+/// <summary>What the quickstart measured.</summary>
+/// <param name="Folder">The output folder.</param>
+/// <param name="Profile">The profile run.</param>
+/// <param name="WarmUp">The warm-up model's own evaluation (adaptive prompt).</param>
+/// <param name="Runs">Every variant × seed.</param>
+/// <param name="Variants">The variants, in order.</param>
+/// <param name="Wall">Wall time.</param>
+public sealed record QuickstartResult(string Folder, string Profile, EvaluationSummary WarmUp, IReadOnlyList<VariantRun> Runs, IReadOnlyList<QuickstartVariant> Variants, TimeSpan Wall);
+
+/// <summary>
+/// The paper's findings in miniature: one supervised warm-up of the <c>tiny</c> model on the synthetic set, then each variant
+/// (outcome-only GRPO, forced thinking, + ATAR, + consistency, + think reward) trained from that same checkpoint for each seed
+/// and evaluated on the held-out test set; <see cref="QuickstartReport"/> writes Table 1 and Fig. 2 in miniature.
+/// </summary>
+public sealed class QuickstartRunner
+{
+    private readonly IConfiguration _file;
+    private readonly string _source;
+    private readonly string _profile;
+    private readonly Dictionary<string, string?> _overrides;
+
+    /// <summary>Reads a quickstart file (its <c>experiment</c>, <c>quickstart</c> and <c>profiles</c> sections) and picks a profile.</summary>
+    public QuickstartRunner(string path, string profile, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        _source = Path.GetFullPath(path);
+        _file = new ConfigurationBuilder().AddYamlFile(_source).Build();
+        _profile = profile;
+        var profileSection = _file.GetSection("profiles").GetSection(profile);
+        if (!profileSection.Exists())
+        {
+            var known = string.Join(", ", _file.GetSection("profiles").GetChildren().Select(c => c.Key));
+            throw new ExperimentConfigurationException(_source, [$"profiles.{profile}: no such profile (known: {known})"]);
+        }
+        var errors = new List<string>();
+        Options = StrictBinder.Bind<QuickstartOptions>(_file.GetSection("quickstart"), "quickstart", errors);
+        _overrides = profileSection.AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null && kv.Key != "seeds")
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+        if (profileSection["seeds"] is { } seeds)
+        {
+            Options.Seeds = int.TryParse(seeds, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : Fail(errors, $"profiles.{profile}.seeds: '{seeds}' must be a whole number >= 1");
+        }
+        foreach (var (k, v) in overrides ?? new Dictionary<string, string?>())
+        {
+            _overrides[k] = v;
+        }
+        if (Options.Variants.Count == 0)
+        {
+            errors.Add("quickstart.variants: list at least one variant");
+        }
+        for (var i = 0; i < Options.Variants.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Options.Variants[i].Name))
+            {
+                errors.Add($"quickstart.variants[{i}].name: must be set");
+            }
+        }
+        if (errors.Count > 0)
+        {
+            throw new ExperimentConfigurationException(_source, errors);
+        }
+        Base = Build(null, 0); // validates the base experiment with the profile applied
+    }
+
+    private static int Fail(List<string> errors, string message)
+    {
+        errors.Add(message);
+        return 1;
+    }
+
+    /// <summary>The quickstart's own options (seeds, variants).</summary>
+    public QuickstartOptions Options { get; }
+
+    /// <summary>The base experiment with the profile applied.</summary>
+    public Experiment Base { get; }
+
+    /// <summary>Stage messages.</summary>
+    public event Action<string>? Stage;
+
+    /// <summary>Every training step's metrics, with the variant name (or "warm-up").</summary>
+    public event Action<string, StepMetrics>? StepCompleted;
+
+    /// <summary>The experiment of one variant and seed: base keys, the profile, the variant's prompt and rewards, and its run folder.</summary>
+    public Experiment Build(QuickstartVariant? variant, int seed)
+    {
+        var pairs = _file.GetSection("experiment").AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null)
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in _overrides)
+        {
+            pairs[k] = v;
+        }
+        if (variant is not null)
+        {
+            pairs["prompt"] = variant.Prompt;
+            foreach (var (k, v) in variant.Rewards)
+            {
+                var key = "rewards:" + k.Replace('.', ':');
+                if (key.EndsWith(":pipeline", StringComparison.OrdinalIgnoreCase))
+                {
+                    // A list written inline as "a, b" becomes pipeline:0 = a, pipeline:1 = b.
+                    var names = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                    for (var i = 0; i < names.Length; i++)
+                    {
+                        pairs[$"{key}:{i}"] = names[i];
+                    }
+                    continue;
+                }
+                pairs[key] = v;
+            }
+            var outDir = pairs.TryGetValue("output:dir", out var d) ? d! : "runs/quickstart";
+            pairs["output:dir"] = Path.Combine(outDir, variant.Name, $"seed-{seed}");
+            pairs["seed"] = seed.ToString(CultureInfo.InvariantCulture);
+        }
+        var config = new ConfigurationBuilder().AddInMemoryCollection(pairs).Build();
+        return Experiment.FromConfiguration(config, _source);
+    }
+
+    /// <summary>Runs the warm-up, every variant for every seed, and writes the report.</summary>
+    public async Task<QuickstartResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var o = Base.Options;
+        TorchRuntime.Initialize(new DeviceOptions { Device = o.Device, CpuThreads = o.Threads });
+        var folder = Path.GetFullPath(o.Output.Dir);
+        Directory.CreateDirectory(folder);
+        using var runLock = RunLock.Acquire(folder);
+        var runner = new ExperimentRunner(Base);
+
+        Stage?.Invoke("data: synthesising train and test sets");
+        var data = runner.LoadData();
+        var tokenizer = runner.CreateTokenizer(data);
+        var model = runner.CreateModel(tokenizer);
+        var session = new PolicySession(model, tokenizer, data.AudioBaseDirectory);
+        Stage?.Invoke($"warm-up: {o.Sft.Steps} supervised steps on {data.Train.Count} questions ({Policies.Models.CausalLanguageModelExtensions.ParameterCount(model):N0} parameters)");
+        using (var sft = new SftTrainer(session, o.Sft, data.Train, o.Seed, TrainerOutput.From(o.Output, Path.Combine(folder, "warmup"))))
+        {
+            sft.StepCompleted += m => StepCompleted?.Invoke("warm-up", m);
+            sft.Run(cancellationToken);
+        }
+        var warmDir = Path.Combine(folder, "warmup", "model");
+        ModelStore.Save(model, tokenizer, warmDir);
+        Stage?.Invoke("warm-up: evaluating");
+        var warmEval = await ExperimentRunner.EvaluateAsync(session, data.Test, PromptTemplates.Adaptive, Path.Combine(folder, "warmup", "eval"), cancellationToken).ConfigureAwait(false);
+
+        var runs = new List<VariantRun>();
+        foreach (var variant in Options.Variants)
+        {
+            for (var s = 0; s < Options.Seeds; s++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var seed = o.Seed + s;
+                var exp = Build(variant, seed);
+                var variantRunner = new ExperimentRunner(exp);
+                var (policy, _) = ModelStore.Load(warmDir);
+                var vSession = new PolicySession(policy, tokenizer, data.AudioBaseDirectory);
+                var template = PromptTemplates.Get(exp.Options.Prompt);
+                var runFolder = Path.GetFullPath(exp.Options.Output.Dir);
+                Stage?.Invoke($"{variant.Name} (seed {seed}): {exp.Options.Grpo.Steps} GRPO steps, prompt '{template.Name}'");
+                variantRunner.StepCompleted += m => StepCompleted?.Invoke(variant.Name, m);
+                var summary = await variantRunner.TrainGrpoAsync(vSession, data, template, Path.Combine(runFolder, "grpo"), resume: false, cancellationToken).ConfigureAwait(false);
+                var eval = await ExperimentRunner.EvaluateAsync(vSession, data.Test, template, Path.Combine(runFolder, "eval"), cancellationToken).ConfigureAwait(false);
+                runs.Add(new VariantRun(variant.Name, seed, eval, summary.Metrics));
+                Stage?.Invoke($"{variant.Name} (seed {seed}): accuracy {eval.Accuracy():P1}, no-think easy {eval.NoThinkRate(Difficulty.Easy):P0} / hard {eval.NoThinkRate(Difficulty.Hard):P0}");
+                policy.Module.Dispose();
+            }
+        }
+        var result = new QuickstartResult(folder, _profile, warmEval, runs, Options.Variants, clock.Elapsed);
+        QuickstartReport.Write(result);
+        return result;
+    }
+}
