@@ -134,14 +134,12 @@ public sealed class AudioThinkerTransformer : ITransformer
     public ITransformer Inner => _inner;
 
     /// <summary>Builds the transformer over a model folder, reading the configured column names.</summary>
-    internal static AudioThinkerTransformer Create(MLContext context, DataViewSchema inputSchema, string modelDirectory, string template, int maxNewTokens,
+    internal static AudioThinkerTransformer Create(MLContext context, IDataView input, string modelDirectory, string template, int maxNewTokens,
         GrpoEstimatorOptions columns)
     {
-        var input = InputDefinition(columns);
         var mapper = new PolicyMapper(modelDirectory, template, maxNewTokens);
-        var estimator = context.Transforms.CustomMapping<PolicyInput, PolicyOutput>(mapper.Map, ContractName, input);
-        var empty = context.Data.LoadFromEnumerable(Array.Empty<object>(), inputSchema);
-        return new AudioThinkerTransformer(estimator.Fit(empty), modelDirectory, template, maxNewTokens);
+        var estimator = context.Transforms.CustomMapping<PolicyInput, PolicyOutput>(mapper.Map, ContractName, InputDefinition(columns));
+        return new AudioThinkerTransformer(estimator.Fit(input), modelDirectory, template, maxNewTokens); // a mapping: Fit reads no rows
     }
 
     /// <summary>The input class mapped onto the configured column names.</summary>

@@ -59,7 +59,7 @@ public sealed class GrpoEstimator : IEstimator<AudioThinkerTransformer>
         }
         var modelDir = Path.Combine(folder, "model");
         ModelStore.Save(model, tokenizer, modelDir);
-        return AudioThinkerTransformer.Create(_context, input.Schema, modelDir, template.Name, _options.MaxNewTokens, _options);
+        return AudioThinkerTransformer.Create(_context, input, modelDir, template.Name, _options.MaxNewTokens, _options);
     }
 
     private static IConfiguration WithRewards(IConfiguration? rewards)
