@@ -4,6 +4,10 @@ using AudioThinker.Bench;
 
 var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["features"] = FeatureBench.Run,
+    ["tokenizer"] = TokenizerBench.Run,
+    ["rewards"] = RewardsBench.Run,
+    ["generation"] = GenerationBench.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

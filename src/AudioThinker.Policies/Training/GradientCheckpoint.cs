@@ -1,0 +1,69 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AudioThinker.Policies.Training;
+
+/// <summary>
+/// Gradient checkpointing of one block (Chen et al. 2016, PyTorch's reentrant <c>torch.utils.checkpoint</c>): the
+/// forward runs without recording a graph and keeps only the block's input; the backward runs the block again with
+/// grad on and back-propagates through that fresh graph, which accumulates the block's parameter gradients and
+/// returns the input's. Activation memory drops from every intermediate of every layer to one hidden state per layer,
+/// for about one extra forward per step.
+/// </summary>
+/// <remarks>
+/// The CPU random state is saved before the forward and restored for the replay (PyTorch's <c>preserve_rng_state</c>),
+/// so dropout (LoRA's) draws the same masks twice; the CUDA generator's state is not replayed, so on a GPU keep
+/// checkpointed blocks free of dropout.
+/// </remarks>
+public sealed class GradientCheckpoint : torch.autograd.SingleTensorFunction<GradientCheckpoint>
+{
+    /// <inheritdoc />
+    public override string Name => nameof(GradientCheckpoint);
+
+    /// <summary>Runs <paramref name="block"/> on <paramref name="input"/> under checkpointing. Tensors the block closes over
+    /// (masks, RoPE angles) are treated as constants; parameters still receive gradients.</summary>
+    public static Tensor Run(Func<Tensor, Tensor> block, Tensor input)
+    {
+        // With no input requiring grad the node would not be recorded and the block's parameters (LoRA's, when the
+        // embeddings are frozen) would never see a gradient.
+        var x = input.requires_grad ? input : input.detach().requires_grad_(true);
+        return apply(x, block);
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
+    {
+        var input = (Tensor)vars[0];
+        var block = (Func<Tensor, Tensor>)vars[1];
+        ctx.save_for_backward([input]);
+        ctx.save_data("block", block);
+        using (var state = torch.get_rng_state())
+        {
+            ctx.save_data("rng", state.data<byte>().ToArray());
+        }
+        return block(input);
+    }
+
+    /// <inheritdoc />
+    public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        var input = ctx.get_saved_variables()[0];
+        var block = (Func<Tensor, Tensor>)ctx.get_data("block");
+        var rng = (byte[])ctx.get_data("rng");
+        using var scope = torch.NewDisposeScope();
+        var current = torch.get_rng_state();
+        torch.set_rng_state(torch.tensor(rng, ScalarType.Byte));
+        try
+        {
+            using var grad = torch.enable_grad();
+            var replay = input.detach().requires_grad_(true);
+            var output = block(replay);
+            torch.autograd.backward([output], [gradOutput]);
+            return [replay.grad?.MoveToOuterDisposeScope()!, null!];
+        }
+        finally
+        {
+            torch.set_rng_state(current);
+        }
+    }
+}
