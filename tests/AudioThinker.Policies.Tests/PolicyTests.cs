@@ -97,7 +97,7 @@ public class PolicyTests
         var policy = new Qwen2AudioPolicy(Model.Value, TinyModels.Tokenizer);
         var questions = TinyModels.Questions.Take(2)
             .Select((q, i) => q with { Audio = new AudioReference(Tone(1.0 + i, 300 + 200 * i), 16000) }).ToList();
-        var sampler = new PolicyRolloutSampler(policy, new TagResponseParser()) { MaxBatchSize = 4 };
+        var sampler = new PolicyRolloutSampler(policy, AudioThinker.Rewards.Parsing.TaggedResponseParser.Instance) { MaxBatchSize = 4 };
         var greedy = new GenerationOptions { Temperature = 0, MaxNewTokens = 8 };
         var groups = await sampler.SampleAsync(questions, groupSize: 3, greedy);
         Assert.Equal(2, groups.Count);
@@ -111,7 +111,7 @@ public class PolicyTests
             {
                 Assert.Equal(alone.TokenIds, r.TokenIds);
                 Assert.Equal(alone.Text, r.Text);
-                Assert.Equal(new TagResponseParser().Parse(alone.Text).Mode, r.Mode);
+                Assert.Equal(AudioThinker.Rewards.Parsing.TaggedResponseParser.Instance.Parse(alone.Text).Mode, r.Mode);
                 Assert.Equal(alone.TokenIds.Count, r.LogProbs.Count);
             });
         }

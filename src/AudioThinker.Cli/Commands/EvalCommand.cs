@@ -32,6 +32,21 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         [Description("also write report.json, report.md and PNG charts into this folder")]
         public string? Output { get; init; }
 
+        /// <summary>An experiment YAML: run its trained model on <see cref="Data"/> first, then score.</summary>
+        [CommandOption("--config <FILE>")]
+        [Description("run the experiment's trained model on --data first (its newest checkpoint, or --checkpoint), writing --predictions")]
+        public string? Config { get; init; }
+
+        /// <summary>The benchmark file to run the model on.</summary>
+        [CommandOption("--data <FILE>")]
+        [Description("with --config: the benchmark file (mmau-test-mini.json, MMAR-meta.jsonl, Foundation_meta.json, native JSONL)")]
+        public string? Data { get; init; }
+
+        /// <summary>The model folder (default: the newest checkpoint of the experiment's run folder).</summary>
+        [CommandOption("--checkpoint <DIR>")]
+        [Description("with --config: a model folder (default: the newest GRPO checkpoint in output.dir, else model.path)")]
+        public string? Checkpoint { get; init; }
+
         /// <summary>Score whole responses, not the answer tag's content.</summary>
         [CommandOption("--raw")]
         [Description("apply the official rule to the whole response (default: to the <answer> content when the response has the tag format)")]
@@ -52,6 +67,10 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
             {
                 return ValidationResult.Error(e.Message);
             }
+            if (Config is not null && string.IsNullOrWhiteSpace(Data))
+            {
+                return ValidationResult.Error("--config needs --data FILE (the benchmark to run the model on)");
+            }
             return string.IsNullOrWhiteSpace(Predictions) ? ValidationResult.Error("--predictions FILE is required") : ValidationResult.Success();
         }
     }
@@ -60,6 +79,10 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var benchmark = BenchmarkNames.Parse(settings.Benchmark);
+        if (settings.Config is not null)
+        {
+            ModelRun.Predict(settings.Config, settings.Checkpoint, benchmark, settings.Data!, settings.Predictions, cancellationToken);
+        }
         // The reward's own parser, so that "think / no-think" means the same in training and in reports.
         var options = new ScoringOptions { ScoreAnswerTag = !settings.Raw, Parser = TaggedResponseParser.Instance };
         EvaluationReport report;

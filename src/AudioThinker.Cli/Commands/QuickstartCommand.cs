@@ -67,6 +67,7 @@ public sealed class QuickstartCommand : AsyncCommand<QuickstartCommand.Settings>
             {
                 if (m.Step == 1 || m.Step % 10 == 0)
                 {
+                    AnsiConsole.Markup($"[grey]{Markup.Escape(variant),-16}[/]");
                     TrainCommand.ProgressLine(m);
                 }
             };

@@ -58,7 +58,15 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
         {
             runner.Stage += s => AnsiConsole.MarkupLineInterpolated($"[blue]» {s}[/]");
             runner.StepCompleted += ProgressLine;
-            var result = await runner.RunAsync(settings.Resume, cts.Token).ConfigureAwait(false);
+            ExperimentResult result;
+            try
+            {
+                result = await runner.RunAsync(settings.Resume, cts.Token).ConfigureAwait(false);
+            }
+            catch (AudioThinker.Data.DataFileException e)
+            {
+                throw new DataException(e.Message, e); // a bad dataset or audio file: the data-error exit code
+            }
             if (result.Evaluation is { } ev)
             {
                 var table = new Table().AddColumns("level", "accuracy", "think rate", "consistency");

@@ -12,7 +12,7 @@ public sealed record ScoringOptions
     /// </summary>
     public bool ScoreAnswerTag { get; init; } = true;
 
-    /// <summary>Splits responses into think / no-think / invalid; defaults to <see cref="TagResponseParser"/>.</summary>
+    /// <summary>Splits responses into think / no-think / invalid; defaults to the Rewards project's <see cref="AudioThinker.Rewards.Parsing.TaggedResponseParser"/>.</summary>
     public IResponseParser? Parser { get; init; }
 }
 
@@ -24,7 +24,7 @@ public static class BenchmarkScorer
     public static IReadOnlyList<ScoredPrediction> Score(Benchmark benchmark, IEnumerable<Prediction> predictions, ScoringOptions? options = null)
     {
         options ??= new ScoringOptions();
-        var parser = options.Parser ?? new TagResponseParser();
+        var parser = options.Parser ?? AudioThinker.Rewards.Parsing.TaggedResponseParser.Instance;
         var scored = new List<ScoredPrediction>();
         foreach (var (question, response) in predictions)
         {

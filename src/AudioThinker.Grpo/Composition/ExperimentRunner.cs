@@ -7,6 +7,7 @@ using AudioThinker.Grpo.Evaluation;
 using AudioThinker.Grpo.Metrics;
 using AudioThinker.Grpo.Options;
 using AudioThinker.Grpo.Training;
+using AudioThinker.Policies.Loading;
 using AudioThinker.Policies.Models;
 using AudioThinker.Policies.Prompts;
 using AudioThinker.Policies.Runtime;
@@ -58,7 +59,10 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
         {
             var train = AudioQuestionJsonl.Read(O.Data.Train);
             var test = string.IsNullOrWhiteSpace(O.Data.Test) ? [] : AudioQuestionJsonl.Read(O.Data.Test);
-            return new ExperimentData(train, test, Path.GetDirectoryName(O.Data.Train));
+            var baseDirectory = Path.GetDirectoryName(O.Data.Train);
+            AudioPreflight.Check(train, O.Data.Train, baseDirectory);
+            AudioPreflight.Check(test, O.Data.Test ?? O.Data.Train, baseDirectory);
+            return new ExperimentData(train, test, baseDirectory);
         }
         var s = O.Data.Synthetic;
         SyntheticOptions Options(int perLevel, long seed) => new()
@@ -149,9 +153,11 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
         var referenceDir = Path.Combine(folder, "reference");
         if (O.Grpo.Beta > 0)
         {
+            // The folder appears by rename only once it is whole, so a run killed while writing it never resumes from half a reference.
             var frozen = resume && File.Exists(Path.Combine(referenceDir, "config.json"))
-                ? ModelStore.Load(referenceDir, null, session.Model.DType).Model
-                : ModelStore.FrozenCopy(session.Model, referenceDir);
+                // Weights only: the reference folder holds no tokenizer (the session's is the one in use).
+                ? PretrainedModels.Load(referenceDir, new LoadOptions { DType = session.Model.DType, Device = session.Model.Device })
+                : FrozenReference(session, referenceDir);
             foreach (var p in frozen.Module.parameters())
             {
                 p.requires_grad = false;
@@ -165,6 +171,22 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
             Stage?.Invoke($"grpo: resumed at step {trainer.Step}");
         }
         return await trainer.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ICausalLanguageModel FrozenReference(PolicySession session, string referenceDir)
+    {
+        var temp = $"{referenceDir}.tmp-{Environment.ProcessId}";
+        if (Directory.Exists(temp))
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+        var frozen = ModelStore.FrozenCopy(session.Model, temp);
+        if (Directory.Exists(referenceDir))
+        {
+            Directory.Delete(referenceDir, recursive: true);
+        }
+        Directory.Move(temp, referenceDir);
+        return frozen;
     }
 
     /// <summary>Greedy evaluation with the rule-based consistency judge.</summary>

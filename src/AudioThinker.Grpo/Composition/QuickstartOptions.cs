@@ -23,6 +23,10 @@ public sealed class QuickstartOptions
     /// <summary>GRPO seeds per variant. Default 3.</summary>
     public int Seeds { get; set; } = 3;
 
+    /// <summary>Variant runs trained at once, each on its own model copy (set libtorch to one thread each with <c>threads: 1</c>).
+    /// Default 2: on a 2-core machine two single-threaded tiny models beat one two-threaded one.</summary>
+    public int Workers { get; set; } = 2;
+
     /// <summary>The variants, in report order.</summary>
     public List<QuickstartVariant> Variants { get; set; } = [];
 }

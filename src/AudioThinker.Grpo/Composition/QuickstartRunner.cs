@@ -137,6 +137,30 @@ public sealed class QuickstartRunner
         return Experiment.FromConfiguration(config, _source);
     }
 
+    private async Task<VariantRun> RunVariantAsync(QuickstartVariant variant, int seed, ExperimentData data, Policies.Tokenization.ITextTokenizer tokenizer,
+        string warmDir, CancellationToken cancellationToken)
+    {
+        var exp = Build(variant, seed);
+        var variantRunner = new ExperimentRunner(exp);
+        var (policy, _) = ModelStore.Load(warmDir);
+        try
+        {
+            var vSession = new PolicySession(policy, tokenizer, data.AudioBaseDirectory);
+            var template = PromptTemplates.Get(exp.Options.Prompt);
+            var runFolder = Path.GetFullPath(exp.Options.Output.Dir);
+            Stage?.Invoke($"{variant.Name} (seed {seed}): {exp.Options.Grpo.Steps} GRPO steps, prompt '{template.Name}'");
+            variantRunner.StepCompleted += m => StepCompleted?.Invoke(variant.Name, m);
+            var summary = await variantRunner.TrainGrpoAsync(vSession, data, template, Path.Combine(runFolder, "grpo"), resume: false, cancellationToken).ConfigureAwait(false);
+            var eval = await ExperimentRunner.EvaluateAsync(vSession, data.Test, template, Path.Combine(runFolder, "eval"), cancellationToken).ConfigureAwait(false);
+            Stage?.Invoke($"{variant.Name} (seed {seed}): accuracy {eval.Accuracy():P1}, no-think easy {eval.NoThinkRate(Difficulty.Easy):P0} / hard {eval.NoThinkRate(Difficulty.Hard):P0}");
+            return new VariantRun(variant.Name, seed, eval, summary.Metrics);
+        }
+        finally
+        {
+            policy.Module.Dispose();
+        }
+    }
+
     /// <summary>Runs the warm-up, every variant for every seed, and writes the report.</summary>
     public async Task<QuickstartResult> RunAsync(CancellationToken cancellationToken = default)
     {
@@ -154,6 +178,8 @@ public sealed class QuickstartRunner
         var model = runner.CreateModel(tokenizer);
         var session = new PolicySession(model, tokenizer, data.AudioBaseDirectory);
         Stage?.Invoke($"warm-up: {o.Sft.Steps} supervised steps on {data.Train.Count} questions ({Policies.Models.CausalLanguageModelExtensions.ParameterCount(model):N0} parameters)");
+        // The warm-up is one model: give libtorch every core. The variants then run side by side, one thread each.
+        TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
         using (var sft = new SftTrainer(session, o.Sft, data.Train, o.Seed, TrainerOutput.From(o.Output, Path.Combine(folder, "warmup"))))
         {
             sft.StepCompleted += m => StepCompleted?.Invoke("warm-up", m);
@@ -164,28 +190,14 @@ public sealed class QuickstartRunner
         Stage?.Invoke("warm-up: evaluating");
         var warmEval = await ExperimentRunner.EvaluateAsync(session, data.Test, PromptTemplates.Adaptive, Path.Combine(folder, "warmup", "eval"), cancellationToken).ConfigureAwait(false);
 
-        var runs = new List<VariantRun>();
-        foreach (var variant in Options.Variants)
-        {
-            for (var s = 0; s < Options.Seeds; s++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var seed = o.Seed + s;
-                var exp = Build(variant, seed);
-                var variantRunner = new ExperimentRunner(exp);
-                var (policy, _) = ModelStore.Load(warmDir);
-                var vSession = new PolicySession(policy, tokenizer, data.AudioBaseDirectory);
-                var template = PromptTemplates.Get(exp.Options.Prompt);
-                var runFolder = Path.GetFullPath(exp.Options.Output.Dir);
-                Stage?.Invoke($"{variant.Name} (seed {seed}): {exp.Options.Grpo.Steps} GRPO steps, prompt '{template.Name}'");
-                variantRunner.StepCompleted += m => StepCompleted?.Invoke(variant.Name, m);
-                var summary = await variantRunner.TrainGrpoAsync(vSession, data, template, Path.Combine(runFolder, "grpo"), resume: false, cancellationToken).ConfigureAwait(false);
-                var eval = await ExperimentRunner.EvaluateAsync(vSession, data.Test, template, Path.Combine(runFolder, "eval"), cancellationToken).ConfigureAwait(false);
-                runs.Add(new VariantRun(variant.Name, seed, eval, summary.Metrics));
-                Stage?.Invoke($"{variant.Name} (seed {seed}): accuracy {eval.Accuracy():P1}, no-think easy {eval.NoThinkRate(Difficulty.Easy):P0} / hard {eval.NoThinkRate(Difficulty.Hard):P0}");
-                policy.Module.Dispose();
-            }
-        }
+        TorchSharp.torch.set_num_threads(o.Threads > 0 ? o.Threads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Options.Workers)));
+        // Variant × seed runs are independent: run them on parallel workers, each with its own model copy.
+        var jobs = Options.Variants.SelectMany(v => Enumerable.Range(0, Options.Seeds).Select(s => (Variant: v, Seed: o.Seed + s))).ToList();
+        var done = new System.Collections.Concurrent.ConcurrentBag<VariantRun>();
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Options.Workers), CancellationToken = cancellationToken },
+            async (job, ct) => done.Add(await RunVariantAsync(job.Variant, job.Seed, data, tokenizer, warmDir, ct).ConfigureAwait(false))).ConfigureAwait(false);
+        var order = Options.Variants.Select(v => v.Name).ToList();
+        var runs = done.OrderBy(r => order.IndexOf(r.Variant)).ThenBy(r => r.Seed).ToList();
         var result = new QuickstartResult(folder, _profile, warmEval, runs, Options.Variants, clock.Elapsed);
         QuickstartReport.Write(result);
         return result;

@@ -72,7 +72,7 @@ public sealed class PolicyEvaluator(PolicySession policy, IJudge consistencyJudg
             var chunk = questions.Skip(start).Take(batchSize).ToList();
             var prompts = chunk.Select(q => policy.Encode(q, template)).ToList();
             var sequences = policy.Generate(prompts, new GenerationOptions { MaxNewTokens = maxNewTokens, Temperature = 0, Seed = 0 }, cancellationToken);
-            var texts = sequences.Select(s => policy.Tokenizer.Decode(s.TokenIds, skipSpecialTokens: true)).ToList();
+            var texts = sequences.Select(s => s.Text).ToList();
             var parsed = texts.Select(TaggedResponseParser.Instance.Parse).ToList();
             var thinking = Enumerable.Range(0, chunk.Count).Where(i => parsed[i].Mode == ResponseMode.Think).ToList();
             var verdicts = await consistencyJudge.JudgeAsync(thinking.Select(i =>

@@ -20,7 +20,19 @@ public sealed class MetricsLog : IDisposable
     {
         Path = path;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        _writer = new StreamWriter(stream) { AutoFlush = true };
+        if (stream.Position > 0 && LastByte(path) != (byte)'\n')
+        {
+            _writer.WriteLine(); // a process killed mid-line left a torn line: end it, so the next line starts whole
+        }
+    }
+
+    private static int LastByte(string path)
+    {
+        using var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        read.Seek(-1, SeekOrigin.End);
+        return read.ReadByte();
     }
 
     /// <summary>The file.</summary>
@@ -37,7 +49,8 @@ public sealed class MetricsLog : IDisposable
         _writer.WriteLine(JsonSerializer.Serialize(obj));
     }
 
-    /// <summary>Reads a log; lines of a phase after a resume replace earlier lines with the same step.</summary>
+    /// <summary>Reads a log; lines of a phase after a resume replace earlier lines with the same step, and a line torn by a
+    /// killed process is skipped.</summary>
     public static List<StepMetrics> Read(string path)
     {
         var byKey = new SortedDictionary<(string, int), StepMetrics>();
@@ -51,7 +64,16 @@ public sealed class MetricsLog : IDisposable
             {
                 continue;
             }
-            using var doc = JsonDocument.Parse(line);
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(line);
+            }
+            catch (JsonException)
+            {
+                continue; // the torn last line of a killed run; the resumed run rewrites that step
+            }
+            using var _ = doc;
             var root = doc.RootElement;
             var values = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var p in root.EnumerateObject())

@@ -60,7 +60,7 @@ internal sealed class PolicyMapper(string modelDirectory, string template, int m
                 input.Choices ?? [], "");
             var prompt = _session.Encode(q, PromptTemplates.Get(template));
             var seq = _session.Generate([prompt], new GenerationOptions { MaxNewTokens = maxNewTokens, Temperature = 0, Seed = 0 })[0];
-            var text = _session.Tokenizer.Decode(seq.TokenIds, skipSpecialTokens: true);
+            var text = seq.Text;
             var parsed = TaggedResponseParser.Instance.Parse(text);
             output.Response = text;
             output.PredictedAnswer = parsed.Answer ?? "";

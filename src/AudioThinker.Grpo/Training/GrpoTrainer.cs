@@ -182,9 +182,7 @@ public sealed class GrpoTrainer : IDisposable
             var rollouts = new List<Rollout>();
             for (var i = 0; i < g; i++)
             {
-                var seq = sequences[q * g + i];
-                var text = _policy.Tokenizer.Decode(seq.TokenIds, skipSpecialTokens: true);
-                rollouts.Add(new Rollout(text, seq.TokenIds, seq.Truncated, TaggedResponseParser.Instance.Parse(text)) { LogProbs = seq.LogProbs });
+                rollouts.Add(Rollout.From(sequences[q * g + i], TaggedResponseParser.Instance));
             }
             groups.Add(new RolloutGroup(questions[q], rollouts));
         }
@@ -325,7 +323,7 @@ public sealed class GrpoTrainer : IDisposable
         return list;
     }
 
-    private Dictionary<string, double> Metrics(List<RolloutGroup> groups, RewardPipelineResult scored, IReadOnlyList<Policies.Generation.GeneratedSequence> sequences,
+    private Dictionary<string, double> Metrics(List<RolloutGroup> groups, RewardPipelineResult scored, IReadOnlyList<Completion> sequences,
         double loss, double kl, double clip, double gradNorm, double lr, double rolloutSeconds, double elapsed)
     {
         var m = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -79,7 +79,7 @@ public class OfficialRuleTests
     [InlineData("<think>\n</think><answer>x</answer>", "Invalid", null)]
     public void ResponseShapes(string response, string mode, string? answer)
     {
-        var parsed = new TagResponseParser().Parse(response);
+        var parsed = AudioThinker.Rewards.Parsing.TaggedResponseParser.Instance.Parse(response);
         Assert.Equal(mode, parsed.Mode.ToString());
         Assert.Equal(answer, parsed.Answer);
     }
