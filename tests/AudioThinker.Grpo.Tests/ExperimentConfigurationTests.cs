@@ -88,6 +88,13 @@ public class ExperimentConfigurationTests
     }
 
     [Fact]
+    public void SyntheticClipTooShortForItsScenesIsAConfigurationError()
+    {
+        var e = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(Write("data:\n  synthetic:\n    clipSeconds: 1\n")));
+        Assert.Contains(e.Errors, x => x.StartsWith("data.synthetic.clipSeconds:", StringComparison.Ordinal) && x.Contains("1.82", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void MissingDataFileIsNamed()
     {
         var e = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(Write("data:\n  train: nowhere.jsonl\n")));

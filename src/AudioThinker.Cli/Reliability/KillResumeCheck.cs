@@ -64,8 +64,8 @@ public static partial class KillResumeCheck
             ?? throw new InvalidOperationException("the uninterrupted run left no GRPO checkpoint"));
         progress?.Invoke($"uninterrupted run: {straightSeconds:F1} s, first step after {firstStep:F1} s");
 
-        // Each printed stage or step arms the kill with probability 1/3 (the last step always does), and the kill then lands a
-        // random fraction of a step later: in start-up, the warm-up, a GRPO step, or a checkpoint write.
+        // Each printed step arms the kill with probability 1/2, each stage with 1/6 (the last step always does), and the kill
+        // then lands a random fraction of a step later: in start-up, the warm-up, a GRPO step, or a checkpoint write.
         var stepSeconds = Math.Max(0.05, (straightSeconds - Math.Max(0.5, firstStep)) / (grpoSteps + 2));
         var rng = new Random(seed);
         var killedFile = TinyExperiment.Write(Path.Combine(workFolder, "killed"), grpoSteps);
@@ -90,14 +90,15 @@ public static partial class KillResumeCheck
                 TimeSpan delay;
                 lock (gate)
                 {
-                    during = line.Trim();
-                    var last = LastStep().Match(line) is { Success: true } m && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) == grpoSteps;
-                    if (armed || !(last || rng.NextDouble() < 1.0 / 3))
+                    var step = Step().Match(line);
+                    during = step.Success ? $"{step.Groups[1].Value} step {step.Groups[2].Value}" : line.Trim()[..Math.Min(40, line.Trim().Length)];
+                    var last = step.Success && step.Groups[1].Value == "grpo" && int.Parse(step.Groups[2].Value, CultureInfo.InvariantCulture) == grpoSteps;
+                    if (armed || !(last || rng.NextDouble() < (step.Success ? 0.5 : 1.0 / 6)))
                     {
                         return;
                     }
                     armed = true;
-                    delay = TimeSpan.FromSeconds(stepSeconds * 0.9 * rng.NextDouble());
+                    delay = TimeSpan.FromSeconds(stepSeconds * rng.NextDouble());
                 }
                 _ = Task.Delay(delay, CancellationToken.None).ContinueWith(_ =>
                 {
@@ -138,8 +139,8 @@ public static partial class KillResumeCheck
         return new KillResumeResult(expected, actual, records, straightSeconds, interrupted.Elapsed.TotalSeconds);
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"grpo step\s+(\d+)")]
-    private static partial System.Text.RegularExpressions.Regex LastStep();
+    [System.Text.RegularExpressions.GeneratedRegex(@"(grpo|sft)\s+step\s+(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex Step();
 
     private static bool IsProgress(string line) => line.Contains(" step ", StringComparison.Ordinal) && (line.Contains("grpo", StringComparison.Ordinal) || line.Contains("sft", StringComparison.Ordinal));
 }

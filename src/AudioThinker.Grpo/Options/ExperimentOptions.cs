@@ -162,6 +162,16 @@ public sealed class SyntheticDataOptions
         if (ClipSeconds is <= 0 or > 30 || !double.IsFinite(ClipSeconds))
         {
             errors.Add($"{path}.clipSeconds: must be in (0, 30]");
+            return;
+        }
+        try
+        {
+            // The generator's own rules (e.g. the clip must hold its longest scene).
+            new AudioThinker.Data.Synthetic.SyntheticOptions { ClipSeconds = ClipSeconds, Seed = Seed }.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            errors.Add($"{path}.{e.Message.Replace("clip_seconds", "clipSeconds", StringComparison.Ordinal)}");
         }
     }
 }

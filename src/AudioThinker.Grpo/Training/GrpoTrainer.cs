@@ -60,6 +60,7 @@ public sealed class GrpoTrainer : IDisposable
     private int _step;
     private int _skipped;
     private int _skippedInARow;
+    private bool _beforeUpdate;
 
     /// <summary>Creates a trainer.</summary>
     /// <param name="policy">The policy to train.</param>
@@ -125,7 +126,8 @@ public sealed class GrpoTrainer : IDisposable
     }
 
     /// <summary>Runs the remaining steps (all of them, or from where <see cref="TryResume"/> left off), then checkpoints and
-    /// draws the plots. Cancelling checkpoints the last completed step before it returns.</summary>
+    /// draws the plots. Cancelling checkpoints the last completed step before it returns, and so does a failure while sampling
+    /// or scoring (a judge outage past its retries) before it propagates.</summary>
     public async Task<TrainingSummary> RunAsync(CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(_output.Folder);
@@ -138,6 +140,7 @@ public sealed class GrpoTrainer : IDisposable
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var metrics = await StepAsync(cancellationToken).ConfigureAwait(false);
+                _beforeUpdate = false;
                 _step++;
                 var m = new StepMetrics(Phase, _step, metrics);
                 log.Write(m);
@@ -154,6 +157,17 @@ public sealed class GrpoTrainer : IDisposable
             last = SaveCheckpoint();
             throw;
         }
+        catch (Exception) when (_beforeUpdate)
+        {
+            // Sampling or scoring failed (a judge down past its retries, say) before any update: the weights and optimizer
+            // are still the last completed step's, so keep that step unless it is already checkpointed.
+            _beforeUpdate = false;
+            if (_step > 0 && Path.GetFileName(_checkpoints.Latest()) != $"step-{Phase}-{_step:D6}")
+            {
+                SaveCheckpoint();
+            }
+            throw;
+        }
         TrainingPlots.Draw(MetricsLog.Read(log.Path).Where(x => x.Phase == Phase).ToList(), Path.Combine(_output.Folder, "plots"));
         return new TrainingSummary(_step, _skipped, last ?? _checkpoints.Latest(), all);
     }
@@ -161,6 +175,7 @@ public sealed class GrpoTrainer : IDisposable
     private async Task<Dictionary<string, double>> StepAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        _beforeUpdate = true;
         var questions = _order.At(_step).Select(i => _train[i]).ToList();
         var g = _options.GroupSize;
         var prompts = questions.Select(q => _policy.Encode(q, _template)).ToList();
@@ -205,6 +220,7 @@ public sealed class GrpoTrainer : IDisposable
         var advantages = scored.Breakdowns.SelectMany(row => row.Select(b => (float)b.Advantage)).ToArray();
 
         // 3. Policy update: old and reference log-probs are fixed for the μ passes.
+        _beforeUpdate = false;
         var completions = sequences.Select(s => s.TokenIds).ToList();
         var keep = sequences.Select(s => !(_options.MaskTruncated && s.Truncated)).ToArray();
         var micro = MicroBatches(questions.Count * g, _options.GradientAccumulation, g);
