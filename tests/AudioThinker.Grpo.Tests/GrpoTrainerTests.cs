@@ -34,7 +34,13 @@ public class GrpoTrainerTests
 
     private static GrpoOptions Options(int steps) => new()
     {
-        Steps = steps, QuestionsPerStep = 1, GroupSize = 2, MaxCompletionTokens = 10, LearningRate = 1e-3, Beta = 0.04, Temperature = 1.0,
+        Steps = steps,
+        QuestionsPerStep = 1,
+        GroupSize = 2,
+        MaxCompletionTokens = 10,
+        LearningRate = 1e-3,
+        Beta = 0.04,
+        Temperature = 1.0,
     };
 
     private static GrpoTrainer Trainer(IReadOnlyList<AudioQuestion> questions, string folder, int steps, out PolicySession policy, RewardPipeline? pipeline = null,

@@ -25,7 +25,12 @@ public class MlNetEstimatorTests
         var set = new SyntheticGenerator(new SyntheticOptions { Seed = 9, ClipSeconds = 2, Counts = new LevelCounts { Easy = 2, Medium = 1, Hard = 1 } }).Write(Path.Combine(dir, "data"));
         var rows = set.Questions.Select((q, i) => new Row
         {
-            AudioPath = q.Audio!.Path!, Question = q.Question, Choices = [.. q.Choices], Answer = q.Answer, Difficulty = q.Difficulty.ToString().ToLowerInvariant(), Extra = i,
+            AudioPath = q.Audio!.Path!,
+            Question = q.Question,
+            Choices = [.. q.Choices],
+            Answer = q.Answer,
+            Difficulty = q.Difficulty.ToString().ToLowerInvariant(),
+            Extra = i,
         }).ToList();
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(rows);

@@ -434,7 +434,12 @@ public sealed class GrpoTrainer : IDisposable
         SafeTensorsFile.Write(Path.Combine(dir, "optimizer.safetensors"), _optimizer.StateTensors().ToList());
         File.WriteAllText(Path.Combine(dir, TrainerState.FileName), JsonSerializer.Serialize(new TrainerState
         {
-            Phase = Phase, Step = _step, Seed = _seed, OptimizerSteps = _optimizer.Steps, Skipped = _skipped, SkippedInARow = _skippedInARow,
+            Phase = Phase,
+            Step = _step,
+            Seed = _seed,
+            OptimizerSteps = _optimizer.Steps,
+            Skipped = _skipped,
+            SkippedInARow = _skippedInARow,
             TotalSteps = _options.Steps,
         }));
     });

@@ -82,15 +82,29 @@ public static class ModelPresets
             new AudioEncoderConfig { NumMelBins = 80, EncoderLayers = 2, EncoderAttentionHeads = 4, EncoderFfnDim = 512, DModel = 128, MaxSourcePositions = 200 },
             new DecoderConfig
             {
-                HiddenSize = 256, IntermediateSize = 704, NumHiddenLayers = 4, NumAttentionHeads = 4, NumKeyValueHeads = 2,
-                RopeTheta = 10000, RmsNormEps = 1e-6, TieWordEmbeddings = true, MaxPositionEmbeddings = 2048,
+                HiddenSize = 256,
+                IntermediateSize = 704,
+                NumHiddenLayers = 4,
+                NumAttentionHeads = 4,
+                NumKeyValueHeads = 2,
+                RopeTheta = 10000,
+                RmsNormEps = 1e-6,
+                TieWordEmbeddings = true,
+                MaxPositionEmbeddings = 2048,
             }),
         "small" => (
             new AudioEncoderConfig { NumMelBins = 80, EncoderLayers = 4, EncoderAttentionHeads = 4, EncoderFfnDim = 1024, DModel = 256, MaxSourcePositions = 500 },
             new DecoderConfig
             {
-                HiddenSize = 512, IntermediateSize = 1408, NumHiddenLayers = 8, NumAttentionHeads = 8, NumKeyValueHeads = 4,
-                RopeTheta = 10000, RmsNormEps = 1e-6, TieWordEmbeddings = true, MaxPositionEmbeddings = 4096,
+                HiddenSize = 512,
+                IntermediateSize = 1408,
+                NumHiddenLayers = 8,
+                NumAttentionHeads = 8,
+                NumKeyValueHeads = 4,
+                RopeTheta = 10000,
+                RmsNormEps = 1e-6,
+                TieWordEmbeddings = true,
+                MaxPositionEmbeddings = 4096,
             }),
         _ => throw new ArgumentException($"unknown model preset '{name}'; known: {string.Join(", ", Names)}", nameof(name)),
     };
