@@ -90,8 +90,10 @@ public class PipelineTests
     {
         var pipeline = new RewardPipeline([new FormatReward(), new BrokenReward()],
             new WeightedSumReward(new Dictionary<string, double> { ["format"] = 1 }));
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.ScoreAsync([Group(NoThink("dog"), NoThink("dog"))], new RewardContext(0, 1)));
-        Assert.Contains("reward 'broken' returned NaN for rollout 1 of group 0", e.Message);
+        var e = await Assert.ThrowsAsync<NonFiniteRewardException>(() => pipeline.ScoreAsync([Group(NoThink("dog"), NoThink("dog"))], new RewardContext(0, 1)));
+        Assert.Contains("reward 'broken' returned NaN for completion 1 of group 0", e.Message);
+        Assert.Equal(("broken", 0, 1), (e.Reward, e.Group, e.Rollout));
+        Assert.True(double.IsNaN(e.Value));
     }
 
     [Fact]
