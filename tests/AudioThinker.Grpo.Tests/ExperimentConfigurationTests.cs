@@ -101,3 +101,44 @@ public class ExperimentConfigurationTests
         Assert.Contains(e.Errors, x => x.StartsWith("data.train: file", StringComparison.Ordinal) && x.Contains("nowhere.jsonl", StringComparison.Ordinal));
     }
 }
+
+public class QuickstartConfigurationTests
+{
+    private static string Embedded => Path.Combine(FindRoot(), "experiments", "quickstart.yaml");
+
+    private static string FindRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "AudioThinker.sln")))
+            {
+                return d.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException("AudioThinker.sln");
+    }
+
+    [Theory]
+    [InlineData("default", 3, 400, 30)]
+    [InlineData("fast", 1, 120, 12)]
+    public void TheShippedProfilesLoadAndApplyTheirOverrides(string profile, int seeds, int sftSteps, int grpoSteps)
+    {
+        var runner = new AudioThinker.Grpo.Composition.QuickstartRunner(Embedded, profile);
+        Assert.Equal(seeds, runner.Options.Seeds);
+        Assert.Equal(sftSteps, runner.Base.Options.Sft.Steps);
+        Assert.Equal(grpoSteps, runner.Base.Options.Grpo.Steps);
+        Assert.Equal(5, runner.Options.Variants.Count);
+        foreach (var v in runner.Options.Variants)
+        {
+            var exp = runner.Build(v, 1); // each variant's rewards section must compose and validate
+            Assert.Equal(v.Prompt, exp.Options.Prompt);
+        }
+    }
+
+    [Fact]
+    public void AnUnknownProfileIsNamed()
+    {
+        var e = Assert.Throws<ExperimentConfigurationException>(() => new AudioThinker.Grpo.Composition.QuickstartRunner(Embedded, "huge"));
+        Assert.Contains("profiles.huge: no such profile", e.Message, StringComparison.Ordinal);
+    }
+}

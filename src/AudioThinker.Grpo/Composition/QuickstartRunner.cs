@@ -49,7 +49,8 @@ public sealed class QuickstartRunner
         _file = new ConfigurationBuilder().AddYamlFile(_source).Build();
         _profile = profile;
         var profileSection = _file.GetSection("profiles").GetSection(profile);
-        if (!profileSection.Exists())
+        // "default" may be written as an empty mapping (no overrides), which leaves no key behind.
+        if (!profileSection.Exists() && profile != "default")
         {
             var known = string.Join(", ", _file.GetSection("profiles").GetChildren().Select(c => c.Key));
             throw new ExperimentConfigurationException(_source, [$"profiles.{profile}: no such profile (known: {known})"]);
