@@ -97,21 +97,29 @@ public sealed class SafeTensors
         {
             throw new InvalidDataException($"{source}: header length {headerLength} exceeds the file size {bytes.Length}");
         }
-        JsonObject header;
+        var dataStart = 8 + (int)headerLength;
+        var tensors = ParseHeader(bytes.AsSpan(8, (int)headerLength), source, bytes.Length - dataStart, out var metadata);
+        return new SafeTensors(source, bytes, dataStart, tensors, metadata);
+    }
+
+    /// <summary>Parses and checks a safetensors JSON header: every tensor's dtype, shape and offsets, which must fit
+    /// <paramref name="dataLength"/> bytes of data. Shared by every reader of the format (this one, and the streaming one of
+    /// the Policies project).</summary>
+    /// <exception cref="InvalidDataException">The header is malformed; the message names the source and the tensor.</exception>
+    public static Dictionary<string, SafeTensorInfo> ParseHeader(ReadOnlySpan<byte> header, string source, long dataLength, out Dictionary<string, string> metadata)
+    {
+        JsonObject root;
         try
         {
-            header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength))?.AsObject()
-                     ?? throw new InvalidDataException($"{source}: empty header");
+            root = JsonNode.Parse(header)?.AsObject() ?? throw new InvalidDataException($"{source}: empty header");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw new InvalidDataException($"{source}: header is not JSON: {e.Message}", e);
+            throw new InvalidDataException($"{source}: header is not a JSON object: {e.Message}", e);
         }
-        var dataStart = 8 + (int)headerLength;
-        var dataLength = bytes.Length - dataStart;
         var tensors = new Dictionary<string, SafeTensorInfo>(StringComparer.Ordinal);
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, node) in header)
+        metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, node) in root)
         {
             if (name == "__metadata__")
             {
@@ -131,11 +139,15 @@ public sealed class SafeTensors
                 }
                 var shape = entry["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
                 var offsets = entry["data_offsets"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
+                if (offsets.Length != 2)
+                {
+                    throw new InvalidDataException($"{source}: tensor '{name}' needs two data_offsets, got {offsets.Length}");
+                }
                 var info = new SafeTensorInfo(name, dtype, shape, offsets[0], offsets[1]);
-                if (offsets.Length != 2 || info.Begin < 0 || info.End > dataLength || info.End - info.Begin != info.ElementCount * info.ElementSize)
+                if (info.Begin < 0 || info.End > dataLength || info.End - info.Begin != info.ElementCount * info.ElementSize)
                 {
                     throw new InvalidDataException(
-                        $"{source}: tensor '{name}' has offsets [{string.Join(", ", offsets)}] that do not fit its shape [{string.Join(", ", shape)}] ({dtype}) or the file");
+                        $"{source}: tensor '{name}' has offsets [{offsets[0]}, {offsets[1]}] that do not fit its shape [{string.Join(", ", shape)}] ({dtype}) or the file");
                 }
                 tensors[name] = info;
             }
@@ -144,7 +156,7 @@ public sealed class SafeTensors
                 throw new InvalidDataException($"{source}: tensor '{name}' has a malformed header entry: {e.Message}", e);
             }
         }
-        return new SafeTensors(source, bytes, dataStart, tensors, metadata);
+        return tensors;
     }
 
     /// <summary>The raw little-endian bytes of a tensor.</summary>

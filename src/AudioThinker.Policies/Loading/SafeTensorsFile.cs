@@ -61,7 +61,7 @@ public sealed class SafeTensorsFile : IDisposable
             var header = new byte[headerLength];
             stream.ReadExactly(header);
             var dataStart = 8 + (long)headerLength;
-            var tensors = ParseHeader(header, path, stream.Length - dataStart);
+            var tensors = SafeTensors.ParseHeader(header, path, stream.Length - dataStart, out _);
             return new SafeTensorsFile(path, stream, dataStart, tensors);
         }
         catch
@@ -69,54 +69,6 @@ public sealed class SafeTensorsFile : IDisposable
             stream.Dispose();
             throw;
         }
-    }
-
-    private static Dictionary<string, SafeTensorInfo> ParseHeader(byte[] header, string path, long dataLength)
-    {
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(header)?.AsObject() ?? throw new InvalidDataException($"{path}: empty safetensors header");
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"{path}: safetensors header is not a JSON object: {e.Message}", e);
-        }
-        var tensors = new Dictionary<string, SafeTensorInfo>(StringComparer.Ordinal);
-        foreach (var (name, node) in root)
-        {
-            if (name == "__metadata__")
-            {
-                continue;
-            }
-            try
-            {
-                var entry = node!.AsObject();
-                var dtypeText = entry["dtype"]!.GetValue<string>();
-                if (!Enum.TryParse<SafeTensorDType>(dtypeText, out var dtype))
-                {
-                    throw new InvalidDataException($"{path}: tensor '{name}' has unsupported dtype '{dtypeText}'");
-                }
-                var shape = entry["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
-                var offsets = entry["data_offsets"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
-                if (offsets.Length != 2)
-                {
-                    throw new InvalidDataException($"{path}: tensor '{name}' needs two data_offsets, got {offsets.Length}");
-                }
-                var info = new SafeTensorInfo(name, dtype, shape, offsets[0], offsets[1]);
-                if (info.Begin < 0 || info.End > dataLength || info.End - info.Begin != info.ElementCount * info.ElementSize)
-                {
-                    throw new InvalidDataException(
-                        $"{path}: tensor '{name}' has offsets [{offsets[0]}, {offsets[1]}] that do not fit its shape [{string.Join(", ", shape)}] ({dtype}) or the file");
-                }
-                tensors[name] = info;
-            }
-            catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException)
-            {
-                throw new InvalidDataException($"{path}: tensor '{name}' has a malformed header entry: {e.Message}", e);
-            }
-        }
-        return tensors;
     }
 
     /// <summary>Reads a tensor onto the CPU in the file's own dtype.</summary>
