@@ -76,7 +76,7 @@ public sealed class QuickstartCommand : AsyncCommand<QuickstartCommand.Settings>
             AnsiConsole.Write(new Rule("findings"));
             foreach (var f in QuickstartReport.Findings(result))
             {
-                AnsiConsole.MarkupLineInterpolated($"{(f.Holds ? "[green]holds[/]" : "[red]does not hold[/]")}  {f.Claim}  ({f.Evidence})");
+                AnsiConsole.MarkupLine((f.Holds ? "[green]holds[/]" : "[red]does not hold[/]") + "  " + Markup.Escape($"{f.Claim}  ({f.Evidence})"));
             }
             AnsiConsole.MarkupLineInterpolated($"report: {Path.Combine(result.Folder, "report.md")}  (wall time {result.Wall.TotalMinutes:F1} min)");
             return CliErrors.Ok;
