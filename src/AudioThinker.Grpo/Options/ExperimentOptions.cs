@@ -98,6 +98,11 @@ public sealed class ModelOptions
         {
             errors.Add($"{path}.loraRank: must be >= 0");
         }
+        else if (LoraRank > 0)
+        {
+            // The Policies library trains LoRA adapters (LoraAdapters, PEFT layout); the GRPO trainer does not wire them yet.
+            errors.Add($"{path}.loraRank: LoRA is not yet supported by the GRPO trainer (use 0; see docs/models.md for the library API)");
+        }
         if (LoraAlpha <= 0 || !double.IsFinite(LoraAlpha))
         {
             errors.Add($"{path}.loraAlpha: must be a positive number");
