@@ -55,15 +55,37 @@ public static class LoraAdapters
             p.requires_grad_(false);
         }
         using var generator = new Generator((ulong)seed, torch.CPU);
+        // One dropout generator per device, shared by the model's adapters and owned by them.
+        var dropoutGenerators = new Dictionary<string, Generator>();
         foreach (var (path, layer) in targets)
         {
             if (layer.HasAdapter)
             {
                 throw new ArgumentException($"'{path}' already has a LoRA adapter");
             }
-            layer.AttachAdapter(config.Rank, config.Alpha, config.Dropout, layer.Weight.device.type == DeviceType.CPU ? generator : null);
+            var device = layer.Weight.device;
+            Generator? dropoutGenerator = null;
+            if (config.Dropout > 0 && !dropoutGenerators.TryGetValue(device.ToString(), out dropoutGenerator))
+            {
+                dropoutGenerator = new Generator((ulong)seed + 1, device);
+                dropoutGenerators[device.ToString()] = dropoutGenerator;
+            }
+            layer.AttachAdapter(config.Rank, config.Alpha, config.Dropout, device.type == DeviceType.CPU ? generator : null, dropoutGenerator);
         }
         return targets.Select(t => t.Path).ToList();
+    }
+
+    /// <summary>The distinct generators the adapters of <paramref name="module"/> draw dropout masks from.</summary>
+    public static IReadOnlyList<Generator> DropoutGenerators(nn.Module module) =>
+        Linears(module).Select(l => l.Layer.DropoutGenerator).OfType<Generator>().Distinct().ToList();
+
+    /// <summary>Reseeds every adapter dropout generator of <paramref name="model"/> (for reproducible masks).</summary>
+    public static void SeedDropout(nn.Module model, long seed)
+    {
+        foreach (var g in DropoutGenerators(model))
+        {
+            g.manual_seed(seed);
+        }
     }
 
     /// <summary>The adapters' parameters (what an optimizer should train once LoRA is on).</summary>

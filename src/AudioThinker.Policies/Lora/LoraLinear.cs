@@ -55,6 +55,13 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     /// <summary>α / r.</summary>
     public double Scaling => _scaling;
 
+    /// <summary>
+    /// Where the adapter's dropout masks come from; null draws from torch's process-wide generator. A model's own
+    /// generator keeps masks reproducible while other threads draw random numbers, and lets gradient checkpointing
+    /// replay the same masks on any device.
+    /// </summary>
+    public Generator? DropoutGenerator { get; private set; }
+
     /// <summary>True while the adapter's update is folded into <see cref="Weight"/>.</summary>
     public bool Merged { get; private set; }
 
@@ -72,7 +79,12 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     /// the layer's output is unchanged until B is trained. The adapter is kept in float32 (PEFT's
     /// <c>autocast_adapter_dtype</c>) whatever the base dtype.
     /// </summary>
-    public void AttachAdapter(int rank, double alpha, double dropout, Generator? generator = null)
+    /// <param name="rank">r.</param>
+    /// <param name="alpha">α.</param>
+    /// <param name="dropout">Dropout on the adapter's input in training mode.</param>
+    /// <param name="generator">Draws A's initial values (CPU only; null uses the global generator).</param>
+    /// <param name="dropoutGenerator">Draws the dropout masks, on this layer's device (see <see cref="DropoutGenerator"/>).</param>
+    public void AttachAdapter(int rank, double alpha, double dropout, Generator? generator = null, Generator? dropoutGenerator = null)
     {
         if (_loraA is not null)
         {
@@ -101,6 +113,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         register_module("lora_B", _loraB);
         _scaling = alpha / rank;
         _dropout = dropout;
+        DropoutGenerator = dropoutGenerator;
         Merged = false;
     }
 
@@ -155,7 +168,9 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
             var x = input.to_type(ScalarType.Float32);
             if (_dropout > 0 && training)
             {
-                x = nn.functional.dropout(x, _dropout, training: true);
+                x = DropoutGenerator is null
+                    ? nn.functional.dropout(x, _dropout, training: true)
+                    : x * torch.empty_like(x).bernoulli_(1 - _dropout, DropoutGenerator).div_(1 - _dropout);
             }
             update = _loraB.forward(_loraA.forward(x)).mul(_scaling).to_type(output.dtype).MoveToOuterDisposeScope();
         }

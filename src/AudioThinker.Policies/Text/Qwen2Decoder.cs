@@ -78,7 +78,7 @@ public sealed class Qwen2Decoder : nn.Module
         foreach (var layer in _layers)
         {
             hidden = checkpoint
-                ? GradientCheckpoint.Run(h => layer.Forward(h, cos, sin, mask, null), hidden)
+                ? GradientCheckpoint.Run(h => layer.Forward(h, cos, sin, mask, null), hidden, Lora.LoraAdapters.DropoutGenerators(layer))
                 : layer.Forward(hidden, cos, sin, mask, cache);
         }
         cache?.Advance(seq);
