@@ -70,6 +70,26 @@ public class ExperimentConfigurationTests
     }
 
     [Fact]
+    public void LoraSettingsAreCheckedWithTheirPaths()
+    {
+        var e = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(Write("""
+            model:
+              loraRank: 8
+              loraDropout: 1.5
+              loraTargets: [q_proj, qkv]
+            """)));
+        Assert.Contains(e.Errors, x => x == "model.loraDropout: must be in [0, 1)");
+        Assert.Contains(e.Errors, x => x.StartsWith("model.loraTargets[1]: 'qkv' must be one of q_proj", StringComparison.Ordinal));
+        Assert.DoesNotContain(e.Errors, x => x.StartsWith("model.loraRank", StringComparison.Ordinal));
+        var ok = Experiment.Load(Write("model:\n  loraRank: 8\n  loraTargets: [q_proj, down_proj]\n"));
+        var config = ok.Options.Model.ToLoraConfig();
+        Assert.True(config.Targets("language_model.model.layers.3.self_attn.q_proj"));
+        Assert.True(config.Targets("model.layers.0.mlp.down_proj")); // a text-only decoder
+        Assert.False(config.Targets("audio_tower.layers.0.self_attn.q_proj"));
+        Assert.False(config.Targets("language_model.model.layers.3.self_attn.k_proj"));
+    }
+
+    [Fact]
     public void BadValuesNameTheKeyAndTheValue()
     {
         var e = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(Write("grpo:\n  steps: many\n  loss: ppo\n")));

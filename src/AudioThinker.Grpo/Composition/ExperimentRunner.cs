@@ -8,6 +8,7 @@ using AudioThinker.Grpo.Metrics;
 using AudioThinker.Grpo.Options;
 using AudioThinker.Grpo.Training;
 using AudioThinker.Policies.Loading;
+using AudioThinker.Policies.Lora;
 using AudioThinker.Policies.Models;
 using AudioThinker.Policies.Prompts;
 using AudioThinker.Policies.Runtime;
@@ -84,11 +85,17 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
             ? TokenizerLoader.FromDirectory(O.Model.Path)
             : CompactTokenizer.Build(PromptCorpus.Texts(data.Train.Concat(data.Test).ToList(), PromptTemplates.All));
 
-    /// <summary>The policy: loaded from <see cref="ModelOptions.Path"/>, or a fresh preset.</summary>
-    public ICausalLanguageModel CreateModel(ITextTokenizer tokenizer) =>
-        !string.IsNullOrWhiteSpace(O.Model.Path)
+    /// <summary>The policy: loaded from <see cref="ModelOptions.Path"/>, or a fresh preset; in eval mode, with
+    /// <see cref="ModelOptions.GradientCheckpointing"/> applied.</summary>
+    public ICausalLanguageModel CreateModel(ITextTokenizer tokenizer)
+    {
+        var model = !string.IsNullOrWhiteSpace(O.Model.Path)
             ? ModelStore.Load(O.Model.Path).Model
             : ModelStore.Create(O.Model, tokenizer, O.Seed);
+        model.GradientCheckpointing = O.Model.GradientCheckpointing;
+        model.Module.eval();
+        return model;
+    }
 
     /// <summary>The reward pipeline composed from the <c>rewards</c> section (the paper's defaults when it is absent).</summary>
     public RewardPipeline CreateRewards()
@@ -113,11 +120,14 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
         TrainingSummary? sft = null;
         var sftFolder = Path.Combine(folder, "sft");
         var sftDone = new CheckpointStore(sftFolder).Latest();
+        // The folder holding the weights GRPO starts from (LoRA checkpoints name it as their base model).
+        var baseModel = string.IsNullOrWhiteSpace(O.Model.Path) ? null : Path.GetFullPath(O.Model.Path);
         if (O.Sft.Steps > 0 && resume && sftDone is not null)
         {
             Stage?.Invoke("sft: reusing " + sftDone);
             var (saved, _) = ModelStore.Load(Path.Combine(sftDone, "model"));
             ModelStore.CopyWeights(saved, model);
+            baseModel = Path.Combine(sftDone, "model");
         }
         else if (O.Sft.Steps > 0)
         {
@@ -125,6 +135,7 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
             using var trainer = new SftTrainer(session, O.Sft, data.Train, O.Seed, TrainerOutput.From(O.Output, sftFolder));
             trainer.StepCompleted += m => StepCompleted?.Invoke(m);
             sft = trainer.Run(cancellationToken);
+            baseModel = sft.LastCheckpoint is { } done ? Path.Combine(done, "model") : null;
         }
 
         var template = PromptTemplates.Get(O.Prompt);
@@ -132,7 +143,7 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
         if (O.Grpo.Steps > 0)
         {
             Stage?.Invoke($"grpo: {O.Grpo.Steps} steps, prompt '{template.Name}'");
-            grpo = await TrainGrpoAsync(session, data, template, Path.Combine(folder, "grpo"), resume, cancellationToken).ConfigureAwait(false);
+            grpo = await TrainGrpoAsync(session, data, template, Path.Combine(folder, "grpo"), resume, cancellationToken, baseModel).ConfigureAwait(false);
         }
 
         EvaluationSummary? evaluation = null;
@@ -144,14 +155,32 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
         return new ExperimentResult(folder, sft, grpo, evaluation);
     }
 
-    /// <summary>GRPO on <paramref name="session"/>'s model; the KL reference is a frozen copy of the weights it starts from,
-    /// saved in the run folder so that a resume compares against the same reference.</summary>
+    /// <summary>
+    /// GRPO on <paramref name="session"/>'s model. Training all weights, the KL reference is a frozen copy of the weights it
+    /// starts from, saved in the run folder so that a resume compares against the same reference. With
+    /// <see cref="ModelOptions.LoraRank"/> &gt; 0, adapters are attached first, only they train, the reference is the model
+    /// with its adapters off, and checkpoints hold the adapters on top of <paramref name="baseModelDirectory"/> (the folder
+    /// the starting weights came from; when null they are saved once to <c>{folder}/base</c>).
+    /// </summary>
     public async Task<TrainingSummary> TrainGrpoAsync(PolicySession session, ExperimentData data, PromptTemplate template, string folder, bool resume,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? baseModelDirectory = null)
     {
         PolicySession? reference = null;
         var referenceDir = Path.Combine(folder, "reference");
-        if (O.Grpo.Beta > 0)
+        AdapterTraining? adapter = null;
+        if (O.Model.LoraRank > 0)
+        {
+            baseModelDirectory ??= SaveOnce(session, Path.Combine(folder, "base"));
+            var config = O.Model.ToLoraConfig();
+            var adapted = LoraAdapters.Apply(session.Model.Module, config, O.Seed);
+            Stage?.Invoke($"grpo: LoRA r = {config.Rank}, α = {config.Alpha} on {adapted.Count} projections; base {baseModelDirectory}");
+            adapter = new AdapterTraining(config, baseModelDirectory);
+            if (O.Grpo.Beta > 0)
+            {
+                reference = session.WithAdaptersDisabled();
+            }
+        }
+        else if (O.Grpo.Beta > 0)
         {
             // The folder appears by rename only once it is whole, so a run killed while writing it never resumes from half a reference.
             var frozen = resume && File.Exists(Path.Combine(referenceDir, "config.json"))
@@ -164,13 +193,30 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
             }
             reference = new PolicySession(frozen, session.Tokenizer, data.AudioBaseDirectory);
         }
-        using var trainer = new GrpoTrainer(session, reference, CreateRewards(), O.Grpo, template, data.Train, O.Seed, TrainerOutput.From(O.Output, folder));
+        using var trainer = new GrpoTrainer(session, reference, CreateRewards(), O.Grpo, template, data.Train, O.Seed, TrainerOutput.From(O.Output, folder), adapter);
         trainer.StepCompleted += m => StepCompleted?.Invoke(m);
         if (resume && trainer.TryResume())
         {
             Stage?.Invoke($"grpo: resumed at step {trainer.Step}");
         }
         return await trainer.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Writes the model to `directory` unless a whole copy is already there (a resumed run's); returns the folder.
+    private static string SaveOnce(PolicySession session, string directory)
+    {
+        if (File.Exists(Path.Combine(directory, "config.json")))
+        {
+            return directory;
+        }
+        var temp = $"{directory}.tmp-{Environment.ProcessId}";
+        if (Directory.Exists(temp))
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+        ModelStore.Save(session.Model, session.Tokenizer, temp);
+        Directory.Move(temp, directory);
+        return directory;
     }
 
     private static ICausalLanguageModel FrozenReference(PolicySession session, string referenceDir)

@@ -72,14 +72,29 @@ public sealed class ModelOptions
     /// <summary>Compute dtype: <c>float32</c> or <c>bfloat16</c> (autocast on CUDA). Default <c>float32</c>.</summary>
     public string Dtype { get; set; } = "float32";
 
-    /// <summary>LoRA rank; 0 trains all weights. Default 0.</summary>
+    /// <summary>LoRA rank for GRPO; 0 trains all weights. With r &gt; 0 adapters are attached before GRPO (after the
+    /// supervised warm-up, which trains all weights), only they train, the KL reference is the model with its adapters
+    /// off (no copy), and checkpoints hold the adapters in PEFT's layout. Default 0.</summary>
     public int LoraRank { get; set; }
 
     /// <summary>LoRA α. Default 32 (the paper's secondary note: r = 8, α = 32).</summary>
     public double LoraAlpha { get; set; } = 32;
 
-    /// <summary>Modules LoRA wraps. Default: every linear layer of the decoder.</summary>
+    /// <summary>Dropout on the adapters' input during training. Default 0.</summary>
+    public double LoraDropout { get; set; }
+
+    /// <summary>Projections LoRA wraps, in every decoder layer (the audio encoder is left alone). Default: all seven.</summary>
     public List<string> LoraTargets { get; set; } = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+
+    /// <summary>The adapter settings: <see cref="LoraTargets"/> in the decoder's layers only.</summary>
+    public AudioThinker.Policies.Lora.LoraConfig ToLoraConfig() => new()
+    {
+        Rank = LoraRank,
+        Alpha = LoraAlpha,
+        Dropout = LoraDropout,
+        TargetModules = LoraTargets,
+        TargetModulesPattern = $@"(.*\.)?model\.layers\.\d+\.(self_attn|mlp)\.({string.Join("|", LoraTargets.Select(System.Text.RegularExpressions.Regex.Escape))})",
+    };
 
     /// <summary>Recompute decoder layers in the backward pass to save memory. Default false.</summary>
     public bool GradientCheckpointing { get; set; }
@@ -98,14 +113,25 @@ public sealed class ModelOptions
         {
             errors.Add($"{path}.loraRank: must be >= 0");
         }
-        else if (LoraRank > 0)
-        {
-            // The Policies library trains LoRA adapters (LoraAdapters, PEFT layout); the GRPO trainer does not wire them yet.
-            errors.Add($"{path}.loraRank: LoRA is not yet supported by the GRPO trainer (use 0; see docs/models.md for the library API)");
-        }
         if (LoraAlpha <= 0 || !double.IsFinite(LoraAlpha))
         {
             errors.Add($"{path}.loraAlpha: must be a positive number");
+        }
+        if (LoraDropout is < 0 or >= 1 || !double.IsFinite(LoraDropout))
+        {
+            errors.Add($"{path}.loraDropout: must be in [0, 1)");
+        }
+        var known = new[] { "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj" };
+        if (LoraRank > 0 && LoraTargets.Count == 0)
+        {
+            errors.Add($"{path}.loraTargets: must name at least one of {string.Join(", ", known)}");
+        }
+        foreach (var (target, i) in LoraTargets.Select((t, i) => (t, i)))
+        {
+            if (!known.Contains(target))
+            {
+                errors.Add($"{path}.loraTargets[{i}]: '{target}' must be one of {string.Join(", ", known)}");
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ using AudioThinker.Grpo.Checkpoints;
 using AudioThinker.Grpo.Metrics;
 using AudioThinker.Grpo.Options;
 using AudioThinker.Policies.Loading;
+using AudioThinker.Policies.Lora;
 using AudioThinker.Policies.Prompts;
 using AudioThinker.Rewards.Matching;
 using AudioThinker.Rewards.Parsing;
@@ -27,6 +28,12 @@ public sealed record TrainerOutput(string Folder, int CheckpointEvery = 50, int 
     /// <summary>From the experiment's output options, in a sub-folder.</summary>
     public static TrainerOutput From(OutputOptions o, string folder) => new(folder, o.CheckpointEvery, o.KeepCheckpoints, o.SampleEvery);
 }
+
+/// <summary>GRPO on LoRA adapters: checkpoints then hold the adapters (PEFT layout, naming the base model folder) instead
+/// of the whole model.</summary>
+/// <param name="Config">The attached adapters' settings.</param>
+/// <param name="BaseModelDirectory">The folder holding the base weights the adapters sit on.</param>
+public sealed record AdapterTraining(LoraConfig Config, string BaseModelDirectory);
 
 /// <summary>What a finished (or interrupted) run reports.</summary>
 /// <param name="StepsDone">Steps completed in total (including before a resume).</param>
@@ -57,6 +64,7 @@ public sealed class GrpoTrainer : IDisposable
     private readonly LearningRateSchedule _schedule;
     private readonly DataOrder _order;
     private readonly CheckpointStore _checkpoints;
+    private readonly AdapterTraining? _adapter;
     private int _step;
     private int _skipped;
     private int _skippedInARow;
@@ -71,8 +79,9 @@ public sealed class GrpoTrainer : IDisposable
     /// <param name="train">The training questions.</param>
     /// <param name="seed">The run's seed.</param>
     /// <param name="output">Where to write.</param>
+    /// <param name="adapter">Set when only LoRA adapters train (already attached to the policy's model).</param>
     public GrpoTrainer(PolicySession policy, PolicySession? reference, RewardPipeline rewards, GrpoOptions options, PromptTemplate template,
-        IReadOnlyList<AudioQuestion> train, int seed, TrainerOutput output)
+        IReadOnlyList<AudioQuestion> train, int seed, TrainerOutput output, AdapterTraining? adapter = null)
     {
         if (options.Beta > 0 && reference is null)
         {
@@ -82,6 +91,11 @@ public sealed class GrpoTrainer : IDisposable
         {
             throw new ArgumentException("no training questions", nameof(train));
         }
+        if (adapter is not null && !LoraAdapters.Linears(policy.Model.Module).Any(l => l.Layer.HasAdapter))
+        {
+            throw new ArgumentException("adapter training was asked for, but the policy's model has no LoRA adapter attached", nameof(adapter));
+        }
+        _adapter = adapter;
         _policy = policy;
         _reference = options.Beta > 0 ? reference : null;
         _rewards = rewards;
@@ -112,9 +126,23 @@ public sealed class GrpoTrainer : IDisposable
         }
         var state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(latest, TrainerState.FileName)))
                     ?? throw new InvalidDataException($"{latest}: empty trainer state");
-        var (saved, _) = ModelStore.Load(Path.Combine(latest, "model"), dtype: _policy.Model.DType);
-        ModelStore.CopyWeights(saved, _policy.Model);
-        saved.Module.Dispose();
+        var modelDir = Path.Combine(latest, "model");
+        if (ModelStore.IsAdapter(modelDir) != (_adapter is not null))
+        {
+            throw new InvalidDataException(_adapter is null
+                ? $"{modelDir}: the checkpoint holds LoRA adapters, but this run trains all weights (model.loraRank is 0)"
+                : $"{modelDir}: the checkpoint holds a whole model, but this run trains LoRA adapters (model.loraRank > 0)");
+        }
+        if (_adapter is not null)
+        {
+            LoraAdapters.LoadPeftWeights(_policy.Model.Module, modelDir);
+        }
+        else
+        {
+            var (saved, _) = ModelStore.Load(modelDir, dtype: _policy.Model.DType);
+            ModelStore.CopyWeights(saved, _policy.Model);
+            saved.Module.Dispose();
+        }
         using (var file = SafeTensorsFile.Open(Path.Combine(latest, "optimizer.safetensors")))
         {
             _optimizer.LoadState(state.OptimizerSteps, file.Tensors.Keys.ToDictionary(k => k, file.Read, StringComparer.Ordinal));
@@ -181,7 +209,8 @@ public sealed class GrpoTrainer : IDisposable
         var prompts = questions.Select(q => _policy.Encode(q, _template)).ToList();
         var repeated = prompts.SelectMany(p => Enumerable.Repeat(p, g)).ToList();
 
-        // 1. Rollouts.
+        // 1. Rollouts, in eval mode (no adapter dropout); only the loss passes below run in training mode.
+        _policy.Model.Module.eval();
         var genOptions = new GenerationOptions
         {
             MaxNewTokens = _options.MaxCompletionTokens,
@@ -219,8 +248,10 @@ public sealed class GrpoTrainer : IDisposable
         }
         var advantages = scored.Breakdowns.SelectMany(row => row.Select(b => (float)b.Advantage)).ToArray();
 
-        // 3. Policy update: old and reference log-probs are fixed for the μ passes.
+        // 3. Policy update: old and reference log-probs are fixed for the μ passes. Adapter dropout masks, like sampling,
+        // are a function of (seed, step), so a resumed run draws the masks the uninterrupted one did.
         _beforeUpdate = false;
+        LoraAdapters.SeedDropout(_policy.Model.Module, DataOrder.StepSeed(_seed, _step, salt: 1));
         var completions = sequences.Select(s => s.TokenIds).ToList();
         var keep = sequences.Select(s => !(_options.MaskTruncated && s.Truncated)).ToArray();
         var micro = MicroBatches(questions.Count * g, _options.GradientAccumulation, g);
@@ -239,35 +270,43 @@ public sealed class GrpoTrainer : IDisposable
         long tokens = 0;
         double lr = 0;
         var maxLen = Math.Max(1, completions.Max(c => c.Count));
-        for (var pass = 0; pass < _options.InnerIterations; pass++)
+        _policy.Model.Module.train(); // adapter dropout and gradient checkpointing apply to these passes only
+        try
         {
-            _optimizer.ZeroGrad();
-            for (var k = 0; k < micro.Count; k++)
+            for (var pass = 0; pass < _options.InnerIterations; pass++)
             {
-                using var scope = torch.NewDisposeScope();
-                var (start, count) = micro[k];
-                var (logp, mask) = _policy.LogProbs(repeated.GetRange(start, count), completions.GetRange(start, count), _options.Temperature);
-                var keepMask = torch.tensor(keep[start..(start + count)].Select(x => x ? 1f : 0f).ToArray(), device: logp.device).unsqueeze(1);
-                var adv = torch.tensor(advantages[start..(start + count)], device: logp.device);
-                var result = GrpoLoss.Compute(logp, old[k], reference[k], adv, mask * keepMask,
-                    new GrpoLossOptions(_options.EpsilonLow, _options.EpsilonHigh, _options.Beta, _options.Loss, _options.MaxCompletionTokens));
-                var loss = result.Loss / micro.Count;
-                var value = loss.item<float>();
-                if (!float.IsFinite(value))
+                _optimizer.ZeroGrad();
+                for (var k = 0; k < micro.Count; k++)
                 {
-                    _optimizer.ZeroGrad();
-                    DisposeAll(old, reference);
-                    return Skip($"the loss is {value} at step {_step + 1} (micro-batch {k}, questions {string.Join(", ", questions.Select(q => q.Id))})", clock);
+                    using var scope = torch.NewDisposeScope();
+                    var (start, count) = micro[k];
+                    var (logp, mask) = _policy.LogProbs(repeated.GetRange(start, count), completions.GetRange(start, count), _options.Temperature);
+                    var keepMask = torch.tensor(keep[start..(start + count)].Select(x => x ? 1f : 0f).ToArray(), device: logp.device).unsqueeze(1);
+                    var adv = torch.tensor(advantages[start..(start + count)], device: logp.device);
+                    var result = GrpoLoss.Compute(logp, old[k], reference[k], adv, mask * keepMask,
+                        new GrpoLossOptions(_options.EpsilonLow, _options.EpsilonHigh, _options.Beta, _options.Loss, _options.MaxCompletionTokens));
+                    var loss = result.Loss / micro.Count;
+                    var value = loss.item<float>();
+                    if (!float.IsFinite(value))
+                    {
+                        _optimizer.ZeroGrad();
+                        DisposeAll(old, reference);
+                        return Skip($"the loss is {value} at step {_step + 1} (micro-batch {k}, questions {string.Join(", ", questions.Select(q => q.Id))})", clock);
+                    }
+                    loss.backward();
+                    lossSum += value;
+                    klSum += result.MeanKl * result.TokenCount;
+                    clipSum += result.ClipRatio * result.TokenCount;
+                    tokens += result.TokenCount;
                 }
-                loss.backward();
-                lossSum += value;
-                klSum += result.MeanKl * result.TokenCount;
-                clipSum += result.ClipRatio * result.TokenCount;
-                tokens += result.TokenCount;
+                gradNorm = _optimizer.ClipGradNorm(_options.MaxGradNorm);
+                lr = _schedule.At((int)_optimizer.Steps);
+                _optimizer.Step(lr);
             }
-            gradNorm = _optimizer.ClipGradNorm(_options.MaxGradNorm);
-            lr = _schedule.At((int)_optimizer.Steps);
-            _optimizer.Step(lr);
+        }
+        finally
+        {
+            _policy.Model.Module.eval();
         }
         DisposeAll(old, reference);
         _skippedInARow = 0;
@@ -430,7 +469,14 @@ public sealed class GrpoTrainer : IDisposable
 
     private string SaveCheckpoint() => _checkpoints.Save(Phase, _step, dir =>
     {
-        ModelStore.Save(_policy.Model, _policy.Tokenizer, Path.Combine(dir, "model"));
+        if (_adapter is not null)
+        {
+            ModelStore.SaveAdapter(_policy.Model, _policy.Tokenizer, _adapter.Config, _adapter.BaseModelDirectory, Path.Combine(dir, "model"));
+        }
+        else
+        {
+            ModelStore.Save(_policy.Model, _policy.Tokenizer, Path.Combine(dir, "model"));
+        }
         SafeTensorsFile.Write(Path.Combine(dir, "optimizer.safetensors"), _optimizer.StateTensors().ToList());
         File.WriteAllText(Path.Combine(dir, TrainerState.FileName), JsonSerializer.Serialize(new TrainerState
         {

@@ -1,5 +1,6 @@
 using AudioThinker.Grpo.Options;
 using AudioThinker.Policies.Loading;
+using AudioThinker.Policies.Lora;
 using AudioThinker.Policies.Models;
 using AudioThinker.Policies.Presets;
 using AudioThinker.Policies.Runtime;
@@ -13,23 +14,56 @@ namespace AudioThinker.Grpo.Training;
 /// <summary>Creates, saves and reloads policy models with their tokenizers.</summary>
 public static class ModelStore
 {
-    /// <summary>Saves the model (Hugging Face layout) and, for a compact tokenizer, the tokenizer beside it.</summary>
+    /// <summary>Saves the model (Hugging Face layout) and, for a compact tokenizer, the tokenizer beside it. Attached LoRA
+    /// adapters are folded into the weights written, so the folder is a standalone model.</summary>
     public static void Save(ICausalLanguageModel model, ITextTokenizer tokenizer, string directory)
     {
-        PretrainedModels.Save(model, directory);
+        PretrainedModels.Save(model, directory, new SaveOptions { FoldAdapters = true });
+        SaveTokenizer(tokenizer, directory);
+    }
+
+    /// <summary>Saves only the model's LoRA adapters, in PEFT's layout, naming <paramref name="baseModelDirectory"/> (a
+    /// model folder) as <c>base_model_name_or_path</c> so <see cref="Load"/> can rebuild the adapted model from it.</summary>
+    public static void SaveAdapter(ICausalLanguageModel model, ITextTokenizer tokenizer, LoraConfig config, string baseModelDirectory, string directory)
+    {
+        LoraAdapters.SavePeft(model.Module, directory, config, Path.GetFullPath(baseModelDirectory));
+        SaveTokenizer(tokenizer, directory);
+    }
+
+    private static void SaveTokenizer(ITextTokenizer tokenizer, string directory)
+    {
         if (tokenizer is CompactTokenizer compact)
         {
             compact.Save(Path.Combine(directory, CompactTokenizer.DefaultFileName));
         }
     }
 
-    /// <summary>Loads a model folder written by <see cref="Save"/> or a Hugging Face checkpoint (with its tokenizer files,
-    /// or <paramref name="tokenizerDirectory"/>).</summary>
+    /// <summary>True when <paramref name="directory"/> is a PEFT adapter folder rather than a model.</summary>
+    public static bool IsAdapter(string directory) => File.Exists(Path.Combine(directory, LoraAdapters.ConfigFile));
+
+    /// <summary>Loads a model folder written by <see cref="Save"/>, a Hugging Face checkpoint, or an adapter folder written by
+    /// <see cref="SaveAdapter"/> (its base model is loaded and the adapters attached). The tokenizer comes from
+    /// <paramref name="tokenizerDirectory"/>, else the folder, else (for an adapter) its base model's folder. The model is in
+    /// eval mode.</summary>
     public static (ICausalLanguageModel Model, ITextTokenizer Tokenizer) Load(string directory, string? tokenizerDirectory = null, ScalarType dtype = ScalarType.Float32)
     {
+        if (IsAdapter(directory))
+        {
+            var baseDirectory = LoraAdapters.BaseModelOf(directory)
+                ?? throw new InvalidDataException($"{Path.Combine(directory, LoraAdapters.ConfigFile)}: base_model_name_or_path is not set, so the adapters have no model to go on");
+            if (!Directory.Exists(baseDirectory))
+            {
+                throw new DirectoryNotFoundException($"{Path.Combine(directory, LoraAdapters.ConfigFile)}: base_model_name_or_path '{baseDirectory}' does not exist");
+            }
+            var tokenizerFrom = tokenizerDirectory ?? (TokenizerLoader.HasTokenizer(directory) ? directory : baseDirectory);
+            var (baseModel, tokenizer) = Load(baseDirectory, tokenizerFrom, dtype);
+            LoraAdapters.LoadPeft(baseModel.Module, directory);
+            baseModel.Module.eval();
+            return (baseModel, tokenizer);
+        }
         var model = PretrainedModels.Load(directory, new LoadOptions { DType = dtype, Device = TorchRuntime.Device });
-        var tokenizer = TokenizerLoader.FromDirectory(tokenizerDirectory ?? directory);
-        return (model, tokenizer);
+        model.Module.eval(); // trainers switch to training mode for their own passes
+        return (model, TokenizerLoader.FromDirectory(tokenizerDirectory ?? directory));
     }
 
     /// <summary>A fresh model of a preset sized for <paramref name="tokenizer"/>.</summary>

@@ -1,4 +1,5 @@
 using AudioThinker.Abstractions;
+using AudioThinker.Policies.Lora;
 using AudioThinker.Policies.Models;
 using AudioThinker.Policies.Policy;
 using AudioThinker.Policies.Prompts;
@@ -23,17 +24,38 @@ public sealed record EncodedPrompt(AudioQuestion Question, PromptTemplate Templa
 public sealed class PolicySession
 {
     private readonly Qwen2AudioPolicy _policy;
+    private readonly bool _adaptersOff;
 
     /// <summary>Creates a session over a model and its tokenizer.</summary>
     /// <param name="model">The policy (Qwen2-Audio for audio questions, or a text-only decoder).</param>
     /// <param name="tokenizer">Its tokenizer.</param>
     /// <param name="audioBaseDirectory">Where relative audio paths are resolved (the dataset file's folder).</param>
     public PolicySession(ICausalLanguageModel model, ITextTokenizer tokenizer, string? audioBaseDirectory = null)
+        : this(model, tokenizer, new Qwen2AudioPolicy(model, tokenizer, new PolicyOptions { AudioBaseDirectory = audioBaseDirectory }), adaptersOff: false)
+    {
+    }
+
+    private PolicySession(ICausalLanguageModel model, ITextTokenizer tokenizer, Qwen2AudioPolicy policy, bool adaptersOff)
     {
         Model = model;
         Tokenizer = tokenizer;
-        _policy = new Qwen2AudioPolicy(model, tokenizer, new PolicyOptions { AudioBaseDirectory = audioBaseDirectory });
+        _policy = policy;
+        _adaptersOff = adaptersOff;
     }
+
+    /// <summary>The same model with its LoRA adapters switched off while this session computes: the base model, GRPO's KL
+    /// reference under LoRA at no extra memory.</summary>
+    /// <exception cref="InvalidOperationException">The model has no adapter.</exception>
+    public PolicySession WithAdaptersDisabled()
+    {
+        if (!LoraAdapters.Linears(Model.Module).Any(l => l.Layer.HasAdapter))
+        {
+            throw new InvalidOperationException("the model has no LoRA adapter to switch off");
+        }
+        return new PolicySession(Model, Tokenizer, _policy, adaptersOff: true);
+    }
+
+    private IDisposable? AdapterScope() => _adaptersOff ? LoraAdapters.Disable(Model.Module) : null;
 
     /// <summary>The model.</summary>
     public ICausalLanguageModel Model { get; }
@@ -48,6 +70,7 @@ public sealed class PolicySession
     public IReadOnlyList<Completion> Generate(IReadOnlyList<EncodedPrompt> prompts, GenerationOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = torch.NewDisposeScope();
+        using var adapters = AdapterScope();
         return _policy.Generate(prompts.Select(p => p.Prompt).ToList(), options, cancellationToken);
     }
 
@@ -56,6 +79,7 @@ public sealed class PolicySession
     public (Tensor LogProbs, Tensor Mask) LogProbs(IReadOnlyList<EncodedPrompt> prompts, IReadOnlyList<IReadOnlyList<int>> completions, double temperature = 1.0)
     {
         using var scope = torch.NewDisposeScope();
+        using var adapters = AdapterScope();
         var prepared = _policy.Prepare(prompts.Select(p => p.Prompt).ToList());
         try
         {

@@ -130,6 +130,7 @@ public sealed class SftTrainer : IDisposable
             all.Add(m);
             StepCompleted?.Invoke(m);
         }
+        _policy.Model.Module.eval();
         var store = new CheckpointStore(_output.Folder, _output.KeepCheckpoints);
         var last = store.Save(Phase, _options.Steps, dir => ModelStore.Save(_policy.Model, _policy.Tokenizer, Path.Combine(dir, "model")));
         TrainingPlots.Draw(all, Path.Combine(_output.Folder, "plots"));

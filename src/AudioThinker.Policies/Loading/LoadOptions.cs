@@ -21,4 +21,12 @@ public sealed record SaveOptions
 
     /// <summary>Largest shard in bytes before the weights are split across files with an index (transformers' default, 5 GB).</summary>
     public long MaxShardBytes { get; init; } = 5_000_000_000;
+
+    /// <summary>
+    /// Fold unmerged LoRA adapters into the weights written (<c>W + (α / r) · B A</c>, computed one shard at a time and
+    /// leaving the model's own weights untouched), so the folder is a standalone model that computes what the adapted
+    /// model does. Default false: the base weights are written and the adapters are left to
+    /// <see cref="Lora.LoraAdapters.SavePeft"/>.
+    /// </summary>
+    public bool FoldAdapters { get; init; }
 }

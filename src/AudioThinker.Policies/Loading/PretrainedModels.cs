@@ -80,7 +80,8 @@ public static class PretrainedModels
     /// <summary>
     /// Writes <paramref name="model"/> as a Hugging Face checkpoint (config.json and safetensors, sharded above
     /// <see cref="SaveOptions.MaxShardBytes"/>), replacing weights files already in the folder. LoRA adapters are not
-    /// part of it (save them with <see cref="Lora.LoraAdapters.SavePeft"/>); a merged adapter is, inside the base weights.
+    /// part of it (save them with <see cref="Lora.LoraAdapters.SavePeft"/>) unless <see cref="SaveOptions.FoldAdapters"/>
+    /// folds them into the weights; a merged adapter is, inside the base weights.
     /// </summary>
     public static void Save(ICausalLanguageModel model, string directory, SaveOptions? options = null)
     {
@@ -126,16 +127,29 @@ public static class PretrainedModels
             totalBytes += bytes;
         }
         var metadata = new Dictionary<string, string> { ["format"] = "pt" };
+        var adapted = options.FoldAdapters
+            ? Lora.LoraAdapters.Linears(model.Module).Where(l => l.Layer.HasAdapter && !l.Layer.Merged)
+                .ToDictionary(l => l.Path + ".weight", l => l.Layer, StringComparer.Ordinal)
+            : [];
+        void WriteShard(string path, List<(string Name, Tensor Tensor)> shard)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var folded = shard.Select(t => adapted.TryGetValue(t.Name, out var layer)
+                ? (t.Name, t.Tensor + layer.Delta().to_type(t.Tensor.dtype))
+                : t).ToList();
+            SafeTensorsFile.Write(path, folded, metadata, dtype);
+        }
         if (shards.Count == 1)
         {
-            SafeTensorsFile.Write(Path.Combine(directory, CheckpointFiles.SingleFile), shards[0], metadata, dtype);
+            WriteShard(Path.Combine(directory, CheckpointFiles.SingleFile), shards[0]);
             return;
         }
         var weightMap = new JsonObject();
         for (var i = 0; i < shards.Count; i++)
         {
             var name = $"model-{i + 1:D5}-of-{shards.Count:D5}.safetensors";
-            SafeTensorsFile.Write(Path.Combine(directory, name), shards[i], metadata, dtype);
+            WriteShard(Path.Combine(directory, name), shards[i]);
             foreach (var (key, _) in shards[i])
             {
                 weightMap[key] = name;

@@ -156,6 +156,44 @@ public static class LoraAdapters
     /// <exception cref="CheckpointMismatchException">The adapter's tensors do not match the adapted layers.</exception>
     public static LoraConfig LoadPeft(nn.Module model, string directory)
     {
+        var (config, file, targets, found) = OpenPeft(model, directory);
+        using (file)
+        {
+            Apply(model, config);
+            CopyInto(targets, file, found);
+        }
+        return config;
+    }
+
+    /// <summary>
+    /// Loads a PEFT adapter folder's weights into the adapters already attached to <paramref name="model"/> (a resumed
+    /// run's): the folder's rank, α and targets must be those of the attached adapters.
+    /// </summary>
+    /// <exception cref="CheckpointMismatchException">The adapter's tensors do not match the adapted layers.</exception>
+    /// <exception cref="InvalidDataException">The folder's config differs from the attached adapters'.</exception>
+    public static LoraConfig LoadPeftWeights(nn.Module model, string directory)
+    {
+        var (config, file, targets, found) = OpenPeft(model, directory);
+        using (file)
+        {
+            var attached = Linears(model).Where(l => l.Layer.HasAdapter).Select(l => l.Path).ToHashSet(StringComparer.Ordinal);
+            var wrong = targets.Where(t => !t.Layer.HasAdapter || t.Layer.Rank != config.Rank || Math.Abs(t.Layer.Scaling - config.Scaling) > 1e-12)
+                .Select(t => t.Path).Concat(attached.Except(targets.Select(t => t.Path))).ToList();
+            if (wrong.Count > 0)
+            {
+                throw new InvalidDataException(
+                    $"{Path.Combine(directory, ConfigFile)}: r = {config.Rank}, α = {config.Alpha} on its targets does not match the model's attached adapters " +
+                    $"(e.g. '{wrong[0]}'; {wrong.Count} layers differ)");
+            }
+            CopyInto(targets, file, found);
+        }
+        return config;
+    }
+
+    // Checks everything before the model is touched, so a bad adapter leaves it as it was.
+    private static (LoraConfig Config, SafeTensorsFile File, List<(string Path, LoraLinear Layer)> Targets, Dictionary<string, string> Found) OpenPeft(
+        nn.Module model, string directory)
+    {
         var configPath = Path.Combine(directory, ConfigFile);
         if (!File.Exists(configPath))
         {
@@ -163,33 +201,44 @@ public static class LoraAdapters
         }
         var config = LoraConfig.FromJson(JsonFields.ReadObject(configPath), configPath);
         var weightsPath = Path.Combine(directory, WeightsFile);
-        using var file = SafeTensorsFile.Open(weightsPath);
-        // Check everything before touching the model, so a bad adapter leaves it as it was.
-        var targets = Linears(model).Where(l => config.Targets(l.Path)).ToList();
-        var expected = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        foreach (var (path, layer) in targets)
+        var file = SafeTensorsFile.Open(weightsPath);
+        try
         {
-            expected[path + ".lora_A.weight"] = [config.Rank, layer.InFeatures];
-            expected[path + ".lora_B.weight"] = [layer.OutFeatures, config.Rank];
+            var targets = Linears(model).Where(l => config.Targets(l.Path)).ToList();
+            var expected = new Dictionary<string, long[]>(StringComparer.Ordinal);
+            foreach (var (path, layer) in targets)
+            {
+                expected[path + ".lora_A.weight"] = [config.Rank, layer.InFeatures];
+                expected[path + ".lora_B.weight"] = [layer.OutFeatures, config.Rank];
+            }
+            var found = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var key in file.Tensors.Keys)
+            {
+                var name = key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key;
+                name = name.Replace(".lora_A.default.weight", ".lora_A.weight", StringComparison.Ordinal)
+                           .Replace(".lora_B.default.weight", ".lora_B.weight", StringComparison.Ordinal);
+                found[name] = key;
+            }
+            var missing = expected.Keys.Where(e => !found.ContainsKey(e)).Order().ToList();
+            var unexpected = found.Where(f => !expected.ContainsKey(f.Key)).Select(f => f.Value).Order().ToList();
+            var shapes = expected.Where(e => found.ContainsKey(e.Key) && !file.Tensors[found[e.Key]].Shape.SequenceEqual(e.Value))
+                .Select(e => $"{found[e.Key]}: adapter [{string.Join(", ", file.Tensors[found[e.Key]].Shape)}] vs model [{string.Join(", ", e.Value)}]")
+                .ToList();
+            if (missing.Count > 0 || unexpected.Count > 0 || shapes.Count > 0)
+            {
+                throw new CheckpointMismatchException(weightsPath, missing, unexpected, shapes);
+            }
+            return (config, file, targets, found);
         }
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var key in file.Tensors.Keys)
+        catch
         {
-            var name = key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key;
-            name = name.Replace(".lora_A.default.weight", ".lora_A.weight", StringComparison.Ordinal)
-                       .Replace(".lora_B.default.weight", ".lora_B.weight", StringComparison.Ordinal);
-            found[name] = key;
+            file.Dispose();
+            throw;
         }
-        var missing = expected.Keys.Where(e => !found.ContainsKey(e)).Order().ToList();
-        var unexpected = found.Where(f => !expected.ContainsKey(f.Key)).Select(f => f.Value).Order().ToList();
-        var shapes = expected.Where(e => found.ContainsKey(e.Key) && !file.Tensors[found[e.Key]].Shape.SequenceEqual(e.Value))
-            .Select(e => $"{found[e.Key]}: adapter [{string.Join(", ", file.Tensors[found[e.Key]].Shape)}] vs model [{string.Join(", ", e.Value)}]")
-            .ToList();
-        if (missing.Count > 0 || unexpected.Count > 0 || shapes.Count > 0)
-        {
-            throw new CheckpointMismatchException(weightsPath, missing, unexpected, shapes);
-        }
-        Apply(model, config);
+    }
+
+    private static void CopyInto(List<(string Path, LoraLinear Layer)> targets, SafeTensorsFile file, Dictionary<string, string> found)
+    {
         using var noGrad = torch.no_grad();
         foreach (var (path, layer) in targets)
         {
@@ -197,7 +246,14 @@ public static class LoraAdapters
             layer.LoraA!.copy_(file.Read(found[path + ".lora_A.weight"]).to(layer.LoraA!.dtype, layer.LoraA!.device));
             layer.LoraB!.copy_(file.Read(found[path + ".lora_B.weight"]).to(layer.LoraB!.dtype, layer.LoraB!.device));
         }
-        return config;
+    }
+
+    /// <summary>The base model a PEFT adapter folder names (<c>base_model_name_or_path</c>), or null.</summary>
+    public static string? BaseModelOf(string directory)
+    {
+        var configPath = Path.Combine(directory, ConfigFile);
+        var node = JsonFields.ReadObject(configPath);
+        return node["base_model_name_or_path"]?.GetValue<string>() is { Length: > 0 } b ? b : null;
     }
 
     private sealed class Restore(Action action) : IDisposable
