@@ -139,8 +139,8 @@ public class QuickstartConfigurationTests
     }
 
     [Theory]
-    [InlineData("default", 3, 400, 30)]
-    [InlineData("fast", 1, 120, 12)]
+    [InlineData("default", 3, 600, 24)]
+    [InlineData("fast", 1, 150, 10)]
     public void TheShippedProfilesLoadAndApplyTheirOverrides(string profile, int seeds, int sftSteps, int grpoSteps)
     {
         var runner = new AudioThinker.Grpo.Composition.QuickstartRunner(Embedded, profile);

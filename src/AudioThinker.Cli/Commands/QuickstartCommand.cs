@@ -32,6 +32,11 @@ public sealed class QuickstartCommand : AsyncCommand<QuickstartCommand.Settings>
         [CommandOption("-s|--set <KEY=VALUE>")]
         [Description("override an experiment key, e.g. --set grpo:steps=10 (repeatable)")]
         public string[] Set { get; init; } = [];
+
+        /// <summary>Start the variants from the warm-up already in the output folder.</summary>
+        [CommandOption("--reuse-warmup")]
+        [Description("start the variants from the warm-up model already in the output folder (iterate on GRPO settings without repeating it)")]
+        public bool ReuseWarmup { get; init; }
     }
 
     /// <inheritdoc />
@@ -71,7 +76,7 @@ public sealed class QuickstartCommand : AsyncCommand<QuickstartCommand.Settings>
                     TrainCommand.ProgressLine(m);
                 }
             };
-            var result = await runner.RunAsync(cts.Token).ConfigureAwait(false);
+            var result = await runner.RunAsync(cts.Token, settings.ReuseWarmup).ConfigureAwait(false);
             AnsiConsole.WriteLine();
             AnsiConsole.Write(new Rule("findings"));
             foreach (var f in QuickstartReport.Findings(result))

@@ -162,8 +162,10 @@ public sealed class QuickstartRunner
         }
     }
 
-    /// <summary>Runs the warm-up, every variant for every seed, and writes the report.</summary>
-    public async Task<QuickstartResult> RunAsync(CancellationToken cancellationToken = default)
+    /// <summary>Runs the warm-up, every variant for every seed, and writes the report. With <paramref name="reuseWarmup"/>
+    /// the warm-up model already in the output folder (<c>warmup/model</c>, from an earlier run of the same data) is
+    /// loaded instead of trained again.</summary>
+    public async Task<QuickstartResult> RunAsync(CancellationToken cancellationToken = default, bool reuseWarmup = false)
     {
         var clock = Stopwatch.StartNew();
         var o = Base.Options;
@@ -176,18 +178,34 @@ public sealed class QuickstartRunner
         Stage?.Invoke("data: synthesising train and test sets");
         var data = runner.LoadData();
         var tokenizer = runner.CreateTokenizer(data);
-        var model = runner.CreateModel(tokenizer);
-        var session = new PolicySession(model, tokenizer, data.AudioBaseDirectory);
-        Stage?.Invoke($"warm-up: {o.Sft.Steps} supervised steps on {data.Train.Count} questions ({Policies.Models.CausalLanguageModelExtensions.ParameterCount(model):N0} parameters)");
+        var warmDir = Path.Combine(folder, "warmup", "model");
         // The warm-up is one model: give libtorch every core. The variants then run side by side, one thread each.
         TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
-        using (var sft = new SftTrainer(session, o.Sft, data.Train, o.Seed, TrainerOutput.From(o.Output, Path.Combine(folder, "warmup"))))
+        Policies.Models.ICausalLanguageModel model;
+        if (reuseWarmup)
         {
-            sft.StepCompleted += m => StepCompleted?.Invoke("warm-up", m);
-            sft.Run(cancellationToken);
+            if (!File.Exists(Path.Combine(warmDir, "config.json")))
+            {
+                throw new DirectoryNotFoundException($"--reuse-warmup: no warm-up model in {warmDir}; run the quickstart once without it");
+            }
+            Stage?.Invoke($"warm-up: reusing {warmDir}");
+            model = ModelStore.Load(warmDir, dtype: TorchSharp.torch.ScalarType.Float32).Model;
         }
-        var warmDir = Path.Combine(folder, "warmup", "model");
-        ModelStore.Save(model, tokenizer, warmDir);
+        else
+        {
+            model = runner.CreateModel(tokenizer);
+        }
+        var session = new PolicySession(model, tokenizer, data.AudioBaseDirectory);
+        if (!reuseWarmup)
+        {
+            Stage?.Invoke($"warm-up: {o.Sft.Steps} supervised steps on {data.Train.Count} questions ({Policies.Models.CausalLanguageModelExtensions.ParameterCount(model):N0} parameters)");
+            using (var sft = new SftTrainer(session, o.Sft, data.Train, o.Seed, TrainerOutput.From(o.Output, Path.Combine(folder, "warmup"))))
+            {
+                sft.StepCompleted += m => StepCompleted?.Invoke("warm-up", m);
+                sft.Run(cancellationToken);
+            }
+            ModelStore.Save(model, tokenizer, warmDir);
+        }
         Stage?.Invoke("warm-up: evaluating");
         var warmEval = await ExperimentRunner.EvaluateAsync(session, data.Test, PromptTemplates.Adaptive, Path.Combine(folder, "warmup", "eval"), cancellationToken).ConfigureAwait(false);
 
