@@ -102,6 +102,26 @@ public static class QuickstartReport
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {(v.Label.Length > 0 ? v.Label : v.Name)} | {v.Prompt} | {S(s => s.Accuracy())} | {string.Join(" | ", Levels.Select(l => S(s => s.Accuracy(l))))} | {S(s => s.ThinkRate())} | {S(s => s.ConsistencyRate())} | {S(s => s.InvalidRate)} |");
         }
+        if (result.WarmUpByPrompt is { Count: > 0 } probes && probes.TryGetValue("think", out var think) && probes.TryGetValue("direct", out var direct))
+        {
+            md.AppendLine();
+            md.AppendLine("## Does thinking help the warm-up model? (greedy, same checkpoint, by prompt)");
+            md.AppendLine();
+            md.AppendLine("| prompt | all | easy | medium | hard |");
+            md.AppendLine("| --- | --- | --- | --- | --- |");
+            foreach (var (name, summary) in new[] { ("think", think), ("direct", direct) })
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {P(summary.Accuracy())} | {string.Join(" | ", Levels.Select(l => P(summary.Accuracy(l))))} |");
+            }
+            md.AppendLine();
+            // ATAR's base values (no-think right +2, wrong −1; think right +1, wrong 0), which the soft penalties anneal to.
+            md.AppendLine("Once the soft penalties have annealed, ATAR pays thinking more than answering directly only where thinking's accuracy " +
+                "p_think exceeds 3·p_direct − 1: " + string.Join("; ", Levels.Select(l =>
+                {
+                    var (pt, pn) = (think.Accuracy(l), direct.Accuracy(l));
+                    return string.Create(CultureInfo.InvariantCulture, $"{Name(l)} {pt:F2} vs {3 * pn - 1:F2} ({(pt > 3 * pn - 1 ? "thinking pays" : "answering pays")})");
+                })) + ".");
+        }
         md.AppendLine();
         md.AppendLine("## Fig. 2 in miniature: no-think rate by difficulty");
         md.AppendLine();
@@ -138,6 +158,7 @@ public static class QuickstartReport
             profile = result.Profile,
             wall_seconds = result.Wall.TotalSeconds,
             warmup = Figures(result.WarmUp),
+            warmup_by_prompt = result.WarmUpByPrompt?.ToDictionary(kv => kv.Key, kv => Figures(kv.Value)),
             runs = result.Runs.Select(r => new { variant = r.Variant, seed = r.Seed, figures = Figures(r.Summary) }),
             findings = findings.Select(f => new { claim = f.Claim, holds = f.Holds, evidence = f.Evidence }),
         };

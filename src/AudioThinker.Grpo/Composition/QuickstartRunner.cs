@@ -28,7 +28,9 @@ public sealed record VariantRun(string Variant, int Seed, EvaluationSummary Summ
 /// <param name="Runs">Every variant × seed.</param>
 /// <param name="Variants">The variants, in order.</param>
 /// <param name="Wall">Wall time.</param>
-public sealed record QuickstartResult(string Folder, string Profile, EvaluationSummary WarmUp, IReadOnlyList<VariantRun> Runs, IReadOnlyList<QuickstartVariant> Variants, TimeSpan Wall);
+/// <param name="WarmUpByPrompt">The warm-up model under the forced-thinking and direct prompts (does thinking help it?).</param>
+public sealed record QuickstartResult(string Folder, string Profile, EvaluationSummary WarmUp, IReadOnlyList<VariantRun> Runs, IReadOnlyList<QuickstartVariant> Variants, TimeSpan Wall,
+    IReadOnlyDictionary<string, EvaluationSummary>? WarmUpByPrompt = null);
 
 /// <summary>
 /// The paper's findings in miniature: one supervised warm-up of the <c>tiny</c> model on the synthetic set, then each variant
@@ -208,6 +210,12 @@ public sealed class QuickstartRunner
         }
         Stage?.Invoke("warm-up: evaluating");
         var warmEval = await ExperimentRunner.EvaluateAsync(session, data.Test, PromptTemplates.Adaptive, Path.Combine(folder, "warmup", "eval"), cancellationToken).ConfigureAwait(false);
+        // ATAR can only teach "think on hard questions" if thinking answers them better: measure that on the warm-up.
+        var byPrompt = new Dictionary<string, EvaluationSummary>(StringComparer.Ordinal);
+        foreach (var probe in new[] { PromptTemplates.Think, PromptTemplates.Direct })
+        {
+            byPrompt[probe.Name] = await ExperimentRunner.EvaluateAsync(session, data.Test, probe, Path.Combine(folder, "warmup", "eval-" + probe.Name), cancellationToken).ConfigureAwait(false);
+        }
 
         TorchSharp.torch.set_num_threads(o.Threads > 0 ? o.Threads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Options.Workers)));
         // Variant × seed runs are independent: run them on parallel workers, each with its own model copy.
@@ -217,7 +225,7 @@ public sealed class QuickstartRunner
             async (job, ct) => done.Add(await RunVariantAsync(job.Variant, job.Seed, data, tokenizer, warmDir, ct).ConfigureAwait(false))).ConfigureAwait(false);
         var order = Options.Variants.Select(v => v.Name).ToList();
         var runs = done.OrderBy(r => order.IndexOf(r.Variant)).ThenBy(r => r.Seed).ToList();
-        var result = new QuickstartResult(folder, _profile, warmEval, runs, Options.Variants, clock.Elapsed);
+        var result = new QuickstartResult(folder, _profile, warmEval, runs, Options.Variants, clock.Elapsed, byPrompt);
         QuickstartReport.Write(result);
         return result;
     }
