@@ -212,8 +212,8 @@ public static class QuickstartReport
         }
         plot.Axes.Bottom.SetTicks([0, 1, 2], ["easy", "medium", "hard"]);
         plot.Axes.SetLimitsY(0, 1.05);
-        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-        plot.SavePng(path, 900, 520);
+        plot.ShowLegend(ScottPlot.Edge.Bottom); // below the axes, where it cannot hide a bar
+        plot.SavePng(path, 900, 600);
     }
 
     private static void DrawCurves(QuickstartResult result, string path)
