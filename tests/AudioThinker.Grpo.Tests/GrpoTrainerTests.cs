@@ -14,24 +14,6 @@ namespace AudioThinker.Grpo.Tests;
 
 public class GrpoTrainerTests
 {
-    /// <summary>Longer completions score higher: gives an untrained model's groups reward variance, hence gradients.</summary>
-    private sealed class LengthReward : IRewardFunction
-    {
-        public string Name => "length";
-
-        public ValueTask<RewardScores> ScoreAsync(IReadOnlyList<RolloutGroup> batch, RewardContext context, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(new RewardScores(Name, batch.Select(g => (IReadOnlyList<double>)g.Rollouts.Select(r => r.TokenIds.Count / 10.0).ToList()).ToList()));
-    }
-
-    private static RewardPipeline Pipeline(Action<IServiceCollection>? extra = null)
-    {
-        var services = new ServiceCollection();
-        services.AddAudioThinkerRewards(new ConfigurationBuilder().Build());
-        services.AddReward<LengthReward>("length", weight: 1);
-        extra?.Invoke(services);
-        return services.BuildServiceProvider().GetRequiredService<RewardPipeline>();
-    }
-
     private static GrpoOptions Options(int steps) => new()
     {
         Steps = steps,
@@ -48,7 +30,7 @@ public class GrpoTrainerTests
     {
         policy = TinySetup.Session(questions, seed: 5);
         var reference = TinySetup.Session(questions, seed: 5); // same initial weights: the KL reference
-        return new GrpoTrainer(policy, reference, pipeline ?? Pipeline(), options ?? Options(steps), PromptTemplates.Adaptive, questions, seed: 11,
+        return new GrpoTrainer(policy, reference, pipeline ?? TinySetup.LengthPipeline(), options ?? Options(steps), PromptTemplates.Adaptive, questions, seed: 11,
             new TrainerOutput(folder, CheckpointEvery: 3, KeepCheckpoints: 3, SampleEvery: 2));
     }
 
@@ -121,7 +103,7 @@ public class GrpoTrainerTests
     public async Task NonFiniteRewardStopsTheRunNamingRewardAndSample()
     {
         var questions = TinySetup.Questions(1);
-        var pipeline = Pipeline(s => s.AddReward<NaNReward>("broken", weight: 1));
+        var pipeline = TinySetup.LengthPipeline(s => s.AddReward<NaNReward>("broken", weight: 1));
         using var trainer = Trainer(questions, TinySetup.TempDir("nan"), 3, out _, pipeline);
         var e = await Assert.ThrowsAsync<NonFiniteException>(() => trainer.RunAsync());
         Assert.Contains("reward 'broken'", e.Message, StringComparison.Ordinal);
@@ -133,7 +115,7 @@ public class GrpoTrainerTests
     public async Task NonFiniteStepsAreSkippedWhenConfiguredAndStopAfterTooManyInARow()
     {
         var questions = TinySetup.Questions(1);
-        var pipeline = Pipeline(s => s.AddReward<NaNReward>("broken", weight: 1));
+        var pipeline = TinySetup.LengthPipeline(s => s.AddReward<NaNReward>("broken", weight: 1));
         var options = Options(5);
         options.OnNonFinite = "skip";
         options.MaxSkippedInARow = 3;

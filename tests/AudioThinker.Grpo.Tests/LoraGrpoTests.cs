@@ -18,23 +18,6 @@ namespace AudioThinker.Grpo.Tests;
 /// folder rebuilds the trained model.</summary>
 public class LoraGrpoTests
 {
-    /// <summary>Longer completions score higher, so an untrained model's groups have reward variance, hence gradients.</summary>
-    private sealed class LengthReward : IRewardFunction
-    {
-        public string Name => "length";
-
-        public ValueTask<RewardScores> ScoreAsync(IReadOnlyList<RolloutGroup> batch, RewardContext context, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(new RewardScores(Name, batch.Select(g => (IReadOnlyList<double>)g.Rollouts.Select(r => r.TokenIds.Count / 10.0).ToList()).ToList()));
-    }
-
-    private static RewardPipeline Pipeline()
-    {
-        var services = new ServiceCollection();
-        services.AddAudioThinkerRewards(new ConfigurationBuilder().Build());
-        services.AddReward<LengthReward>("length", weight: 1);
-        return services.BuildServiceProvider().GetRequiredService<RewardPipeline>();
-    }
-
     private static readonly LoraConfig Config = new ModelOptions { LoraRank = 4, LoraAlpha = 8, LoraDropout = 0.1 }.ToLoraConfig();
 
     private static GrpoTrainer Trainer(IReadOnlyList<AudioQuestion> questions, string folder, string baseDir, out PolicySession policy)
@@ -52,7 +35,7 @@ public class LoraGrpoTests
             Beta = 0.04,
             Temperature = 1.0,
         };
-        return new GrpoTrainer(policy, policy.WithAdaptersDisabled(), Pipeline(), options, PromptTemplates.Adaptive, questions, seed: 11,
+        return new GrpoTrainer(policy, policy.WithAdaptersDisabled(), TinySetup.LengthPipeline(), options, PromptTemplates.Adaptive, questions, seed: 11,
             new TrainerOutput(folder, CheckpointEvery: 2, KeepCheckpoints: 3, SampleEvery: 0), new AdapterTraining(Config, baseDir));
     }
 
@@ -148,7 +131,7 @@ public class LoraGrpoTests
         var folder = TinySetup.TempDir("lora-mismatch");
         var policy = TinySetup.Session(questions, seed: 5);
         var options = new GrpoOptions { Steps = 1, QuestionsPerStep = 1, GroupSize = 2, MaxCompletionTokens = 6, Beta = 0 };
-        using (var full = new GrpoTrainer(policy, null, Pipeline(), options, PromptTemplates.Adaptive, questions, 11, new TrainerOutput(folder, SampleEvery: 0)))
+        using (var full = new GrpoTrainer(policy, null, TinySetup.LengthPipeline(), options, PromptTemplates.Adaptive, questions, 11, new TrainerOutput(folder, SampleEvery: 0)))
         {
             await full.RunAsync();
         }
@@ -198,7 +181,7 @@ public class LoraGrpoTests
         var baseDir = LoraAdapters.BaseModelOf(modelDir)!;
         Assert.StartsWith(Path.Combine(run, "sft", "checkpoints"), baseDir);
         var (model, _) = ModelStore.Load(modelDir);
-        var adapted = LoraAdapters.Linears(model.Module).Where(l => l.Layer.HasAdapter).Select(l => l.Path).ToList();
+        var adapted = LoraAdapters.Adapted(model.Module).Select(l => l.Path).ToList();
         Assert.Equal(2 * model.TextConfig.NumHiddenLayers, adapted.Count);
         Assert.All(adapted, p => Assert.Matches(@"^language_model\.model\.layers\.\d+\.self_attn\.(q|v)_proj$", p));
 

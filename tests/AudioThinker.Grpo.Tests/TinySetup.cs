@@ -5,6 +5,10 @@ using AudioThinker.Policies.Presets;
 using AudioThinker.Policies.Prompts;
 using AudioThinker.Policies.Runtime;
 using AudioThinker.Policies.Tokenization;
+using AudioThinker.Rewards.DependencyInjection;
+using AudioThinker.Rewards.Pipeline;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AudioThinker.Grpo.Tests;
 
@@ -22,6 +26,25 @@ internal static class TinySetup
         TorchRuntime.Initialize();
         var tokenizer = Tokenizer(questions);
         return new PolicySession(ModelPresets.CreateQwen2Audio("tiny", tokenizer, seed), tokenizer);
+    }
+
+    /// <summary>Longer completions score higher: gives an untrained model's groups reward variance, hence gradients.</summary>
+    public sealed class LengthReward : IRewardFunction
+    {
+        public string Name => "length";
+
+        public ValueTask<RewardScores> ScoreAsync(IReadOnlyList<RolloutGroup> batch, RewardContext context, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(new RewardScores(Name, batch.Select(g => (IReadOnlyList<double>)g.Rollouts.Select(r => r.TokenIds.Count / 10.0).ToList()).ToList()));
+    }
+
+    /// <summary>The default rewards plus <see cref="LengthReward"/>, and whatever <paramref name="extra"/> registers.</summary>
+    public static RewardPipeline LengthPipeline(Action<IServiceCollection>? extra = null)
+    {
+        var services = new ServiceCollection();
+        services.AddAudioThinkerRewards(new ConfigurationBuilder().Build());
+        services.AddReward<LengthReward>("length", weight: 1);
+        extra?.Invoke(services);
+        return services.BuildServiceProvider().GetRequiredService<RewardPipeline>();
     }
 
     public static string TempDir(string name) => Directory.CreateTempSubdirectory("at-" + name).FullName;

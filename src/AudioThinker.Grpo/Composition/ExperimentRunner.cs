@@ -205,34 +205,34 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
     // Writes the model to `directory` unless a whole copy is already there (a resumed run's); returns the folder.
     private static string SaveOnce(PolicySession session, string directory)
     {
-        if (File.Exists(Path.Combine(directory, "config.json")))
+        if (!File.Exists(Path.Combine(directory, "config.json")))
         {
-            return directory;
+            WriteFolder(directory, temp => ModelStore.Save(session.Model, session.Tokenizer, temp));
         }
-        var temp = $"{directory}.tmp-{Environment.ProcessId}";
-        if (Directory.Exists(temp))
-        {
-            Directory.Delete(temp, recursive: true);
-        }
-        ModelStore.Save(session.Model, session.Tokenizer, temp);
-        Directory.Move(temp, directory);
         return directory;
     }
 
     private static ICausalLanguageModel FrozenReference(PolicySession session, string referenceDir)
     {
-        var temp = $"{referenceDir}.tmp-{Environment.ProcessId}";
+        ICausalLanguageModel? frozen = null;
+        WriteFolder(referenceDir, temp => frozen = ModelStore.FrozenCopy(session.Model, temp));
+        return frozen!;
+    }
+
+    // Fills a temporary folder, then renames it over `directory`, so the folder never appears half written.
+    private static void WriteFolder(string directory, Action<string> write)
+    {
+        var temp = $"{directory}.tmp-{Environment.ProcessId}";
         if (Directory.Exists(temp))
         {
             Directory.Delete(temp, recursive: true);
         }
-        var frozen = ModelStore.FrozenCopy(session.Model, temp);
-        if (Directory.Exists(referenceDir))
+        write(temp);
+        if (Directory.Exists(directory))
         {
-            Directory.Delete(referenceDir, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
-        Directory.Move(temp, referenceDir);
-        return frozen;
+        Directory.Move(temp, directory);
     }
 
     /// <summary>Greedy evaluation with the rule-based consistency judge.</summary>

@@ -84,7 +84,7 @@ public sealed class ModelOptions
     public double LoraDropout { get; set; }
 
     /// <summary>Projections LoRA wraps, in every decoder layer (the audio encoder is left alone). Default: all seven.</summary>
-    public List<string> LoraTargets { get; set; } = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+    public List<string> LoraTargets { get; set; } = [.. AudioThinker.Policies.Lora.LoraConfig.DecoderProjections];
 
     /// <summary>The adapter settings: <see cref="LoraTargets"/> in the decoder's layers only.</summary>
     public AudioThinker.Policies.Lora.LoraConfig ToLoraConfig() => new()
@@ -121,7 +121,7 @@ public sealed class ModelOptions
         {
             errors.Add($"{path}.loraDropout: must be in [0, 1)");
         }
-        var known = new[] { "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj" };
+        var known = AudioThinker.Policies.Lora.LoraConfig.DecoderProjections;
         if (LoraRank > 0 && LoraTargets.Count == 0)
         {
             errors.Add($"{path}.loraTargets: must name at least one of {string.Join(", ", known)}");

@@ -91,7 +91,7 @@ public sealed class GrpoTrainer : IDisposable
         {
             throw new ArgumentException("no training questions", nameof(train));
         }
-        if (adapter is not null && !LoraAdapters.Linears(policy.Model.Module).Any(l => l.Layer.HasAdapter))
+        if (adapter is not null && !LoraAdapters.HasAdapters(policy.Model.Module))
         {
             throw new ArgumentException("adapter training was asked for, but the policy's model has no LoRA adapter attached", nameof(adapter));
         }

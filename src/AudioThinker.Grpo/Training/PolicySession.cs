@@ -48,7 +48,7 @@ public sealed class PolicySession
     /// <exception cref="InvalidOperationException">The model has no adapter.</exception>
     public PolicySession WithAdaptersDisabled()
     {
-        if (!LoraAdapters.Linears(Model.Module).Any(l => l.Layer.HasAdapter))
+        if (!LoraAdapters.HasAdapters(Model.Module))
         {
             throw new InvalidOperationException("the model has no LoRA adapter to switch off");
         }

@@ -75,6 +75,13 @@ public static class LoraAdapters
         return targets.Select(t => t.Path).ToList();
     }
 
+    /// <summary>The layers of <paramref name="model"/> that carry an adapter, by dotted path.</summary>
+    public static IReadOnlyList<(string Path, LoraLinear Layer)> Adapted(nn.Module model) =>
+        Linears(model).Where(l => l.Layer.HasAdapter).ToList();
+
+    /// <summary>True when any layer of <paramref name="model"/> carries an adapter.</summary>
+    public static bool HasAdapters(nn.Module model) => Linears(model).Any(l => l.Layer.HasAdapter);
+
     /// <summary>The distinct generators the adapters of <paramref name="module"/> draw dropout masks from.</summary>
     public static IReadOnlyList<Generator> DropoutGenerators(nn.Module module) =>
         Linears(module).Select(l => l.Layer.DropoutGenerator).OfType<Generator>().Distinct().ToList();
@@ -90,7 +97,7 @@ public static class LoraAdapters
 
     /// <summary>The adapters' parameters (what an optimizer should train once LoRA is on).</summary>
     public static IReadOnlyList<Parameter> TrainableParameters(nn.Module model) =>
-        Linears(model).Where(l => l.Layer.HasAdapter).SelectMany(l => new[] { l.Layer.LoraA!, l.Layer.LoraB! }).ToList();
+        Adapted(model).SelectMany(l => new[] { l.Layer.LoraA!, l.Layer.LoraB! }).ToList();
 
     /// <summary>Folds every adapter into its base weight.</summary>
     public static void Merge(nn.Module model)
@@ -114,7 +121,7 @@ public static class LoraAdapters
     /// <exception cref="InvalidOperationException">An adapter is merged (the base weights are not at hand).</exception>
     public static IDisposable Disable(nn.Module model)
     {
-        var layers = Linears(model).Where(l => l.Layer.HasAdapter).Select(l => l.Layer).ToList();
+        var layers = Adapted(model).Select(l => l.Layer).ToList();
         if (layers.Any(l => l.Merged))
         {
             throw new InvalidOperationException("cannot disable merged LoRA adapters; unmerge them first");
@@ -134,7 +141,7 @@ public static class LoraAdapters
     /// <exception cref="InvalidOperationException">The model has no adapter.</exception>
     public static void SavePeft(nn.Module model, string directory, LoraConfig config, string? baseModelNameOrPath = null)
     {
-        var adapted = Linears(model).Where(l => l.Layer.HasAdapter).ToList();
+        var adapted = Adapted(model);
         if (adapted.Count == 0)
         {
             throw new InvalidOperationException("the model has no LoRA adapter to save");
@@ -176,7 +183,7 @@ public static class LoraAdapters
         var (config, file, targets, found) = OpenPeft(model, directory);
         using (file)
         {
-            var attached = Linears(model).Where(l => l.Layer.HasAdapter).Select(l => l.Path).ToHashSet(StringComparer.Ordinal);
+            var attached = Adapted(model).Select(l => l.Path).ToHashSet(StringComparer.Ordinal);
             var wrong = targets.Where(t => !t.Layer.HasAdapter || t.Layer.Rank != config.Rank || Math.Abs(t.Layer.Scaling - config.Scaling) > 1e-12)
                 .Select(t => t.Path).Concat(attached.Except(targets.Select(t => t.Path))).ToList();
             if (wrong.Count > 0)

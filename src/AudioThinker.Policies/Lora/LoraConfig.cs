@@ -12,6 +12,9 @@ public sealed record LoraConfig
     /// <summary>PEFT's special target meaning every linear layer except the output head.</summary>
     public const string AllLinear = "all-linear";
 
+    /// <summary>The seven projections of a Qwen2/Qwen3 decoder layer (attention and MLP).</summary>
+    public static IReadOnlyList<string> DecoderProjections { get; } = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+
     /// <summary>The adapter rank r.</summary>
     public int Rank { get; init; } = 8;
 
@@ -24,7 +27,7 @@ public sealed record LoraConfig
     /// <summary>Module names to adapt, matched as PEFT matches a list: a module whose dotted path equals a name or ends
     /// with "." + name (so <c>q_proj</c> matches every layer's). <see cref="AllLinear"/> alone means every linear layer
     /// except the head. Ignored when <see cref="TargetModulesPattern"/> is set.</summary>
-    public IReadOnlyList<string> TargetModules { get; init; } = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+    public IReadOnlyList<string> TargetModules { get; init; } = DecoderProjections;
 
     /// <summary>A regular expression a module's whole dotted path must match (PEFT's string form of <c>target_modules</c>),
     /// e.g. <c>language_model\..*_proj</c> to leave the audio encoder alone.</summary>
