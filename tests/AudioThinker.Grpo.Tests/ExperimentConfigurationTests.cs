@@ -115,6 +115,17 @@ public class ExperimentConfigurationTests
     }
 
     [Fact]
+    public void SyntheticTemplatesAreCheckedByNameAndLevel()
+    {
+        var unknown = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(Write("data:\n  synthetic:\n    templates: [first_pitch, count_high, hihg_parity]\n")));
+        Assert.Contains(unknown.Errors, x => x.StartsWith("data.synthetic.templates:", StringComparison.Ordinal) && x.Contains("'hihg_parity'", StringComparison.Ordinal));
+        var noEasy = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(Write("data:\n  synthetic:\n    templates: [count_high, high_parity]\n")));
+        Assert.Contains(noEasy.Errors, x => x.StartsWith("data.synthetic.templates:", StringComparison.Ordinal) && x.Contains("easy", StringComparison.Ordinal));
+        var chosen = Experiment.Load(Write("data:\n  synthetic:\n    templates: [first_pitch, count_high, high_parity]\n"));
+        Assert.Equal(["first_pitch", "count_high", "high_parity"], chosen.Options.Data.Synthetic.Templates);
+    }
+
+    [Fact]
     public void MissingDataFileIsNamed()
     {
         var e = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(Write("data:\n  train: nowhere.jsonl\n")));

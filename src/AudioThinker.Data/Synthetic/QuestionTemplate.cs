@@ -28,12 +28,18 @@ public sealed record QuestionTemplate(
     Func<Scene, string> Answer,
     Func<Scene, string> Conclusion)
 {
+    /// <summary>
+    /// Whether the template is in the default set (an empty <see cref="SyntheticOptions.Templates"/>). The extra ones are
+    /// chosen by name, so adding a template never changes a set someone has already generated with the defaults.
+    /// </summary>
+    public bool InDefaultSet { get; init; } = true;
+
     /// <summary>The reference reasoning for a scene: every fact as "name: value.", then the conclusion.</summary>
     public string Reasoning(Scene scene) =>
         string.Join(" ", Facts(scene).Select(f => $"{f.Key.Replace('_', ' ')}: {f.Value}.")) + " " + Conclusion(scene);
 }
 
-/// <summary>The synthetic question templates: three per level.</summary>
+/// <summary>The synthetic question templates: three per level in the default set, and four extra hard ones.</summary>
 public static class QuestionTemplates
 {
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
@@ -55,6 +61,12 @@ public static class QuestionTemplates
     private static string Compare(int a, int b) => a > b ? "more than" : a < b ? "less than" : "equal to";
 
     private static string More(int a, int b, string first, string second) => a > b ? first : a < b ? second : "same";
+
+    private static int PitchChanges(Scene s) => s.Beeps.Zip(s.Beeps.Skip(1)).Count(p => p.First.High != p.Second.High);
+
+    private static int MatchFirst(Scene s) => s.Beeps.Count(b => b.High == s.Beeps[0].High);
+
+    private static string Parity(int n) => n % 2 == 0 ? "even" : "odd";
 
     private static readonly Func<Scene, bool> Any = _ => true;
 
@@ -94,5 +106,21 @@ public static class QuestionTemplates
         new("count_loud_high", "count", Difficulty.Hard, "how many beeps are both loud and high?", o => Range(0, o.MaxBeeps), Any,
             s => [Fact("sequence", string.Join(", ", s.Beeps.Select(b => $"{b.Loudness} {b.Pitch}"))), Fact("loud_high_beeps", N(LoudHigh(s)))],
             s => N(LoudHigh(s)), s => SoTheAnswerIs(N(LoudHigh(s)))),
+
+        // Extra hard ones, pitch only and without a holistic shortcut: the overall balance of high and low energy, which
+        // answers more_pitch directly, says nothing about a parity or about how often the pitch changes, so a direct
+        // answer must do the whole count inside one pass while the chain writes the sequence down first.
+        new("high_parity", "parity", Difficulty.Hard, "is the number of high beeps odd or even?", _ => ["odd", "even"], Any,
+            s => [Fact("sequence", Pitches(s)), Fact("high_beeps", N(High(s)))], s => Parity(High(s)),
+            s => $"{N(High(s))} is {Parity(High(s))}, {SoTheAnswerIs(Parity(High(s)))}") { InDefaultSet = false },
+        new("beep_parity", "parity", Difficulty.Hard, "is the number of beeps odd or even?", _ => ["odd", "even"], Any,
+            s => [Fact("sequence", Pitches(s)), Fact("beeps", N(s.Beeps.Count))], s => Parity(s.Beeps.Count),
+            s => $"{N(s.Beeps.Count)} is {Parity(s.Beeps.Count)}, {SoTheAnswerIs(Parity(s.Beeps.Count))}") { InDefaultSet = false },
+        new("pitch_changes", "count", Difficulty.Hard, "how many times does the pitch change from one beep to the next?", o => Range(0, o.MaxBeeps - 1), Any,
+            s => [Fact("sequence", Pitches(s)), Fact("pitch_changes", N(PitchChanges(s)))], s => N(PitchChanges(s)),
+            s => SoTheAnswerIs(N(PitchChanges(s)))) { InDefaultSet = false },
+        new("match_first", "count", Difficulty.Hard, "how many beeps have the same pitch as the first beep?", o => Range(1, o.MaxBeeps), Any,
+            s => [Fact("sequence", Pitches(s)), Fact("first_beep_pitch", s.Beeps[0].Pitch), Fact("matching_beeps", N(MatchFirst(s)))], s => N(MatchFirst(s)),
+            s => SoTheAnswerIs(N(MatchFirst(s)))) { InDefaultSet = false },
     ];
 }

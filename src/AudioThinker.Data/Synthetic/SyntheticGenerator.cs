@@ -56,7 +56,7 @@ public sealed class SyntheticGenerator
 
     /// <summary>The templates in use for a level.</summary>
     public IReadOnlyList<QuestionTemplate> TemplatesFor(Difficulty level) =>
-        QuestionTemplates.All.Where(t => t.Level == level && (Options.Templates.Count == 0 || Options.Templates.Contains(t.Name))).ToList();
+        QuestionTemplates.All.Where(t => t.Level == level && (Options.Templates.Count == 0 ? t.InDefaultSet : Options.Templates.Contains(t.Name))).ToList();
 
     /// <summary>Every item, easy first, then medium, then hard, lazily.</summary>
     public IEnumerable<SyntheticItem> Items()

@@ -69,7 +69,7 @@ public sealed class SyntheticOptions
     /// <summary>Shortest silence between two events in seconds. Default 0.08.</summary>
     public double MinGapSeconds { get; set; } = 0.08;
 
-    /// <summary>Question templates to use (names from <see cref="QuestionTemplates"/>); empty uses all of them.</summary>
+    /// <summary>Question templates to use (names from <see cref="QuestionTemplates"/>); empty uses the default set (every template but the extra hard ones, see <see cref="QuestionTemplate.InDefaultSet"/>).</summary>
     public List<string> Templates { get; set; } = [];
 
     /// <summary>Silence kept at each end of a clip, in seconds.</summary>

@@ -70,6 +70,7 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
         {
             Seed = seed,
             ClipSeconds = s.ClipSeconds,
+            Templates = [.. s.Templates],
             Counts = new LevelCounts { Easy = perLevel, Medium = perLevel, Hard = perLevel },
         };
         var trainSet = new SyntheticGenerator(Options(s.TrainPerLevel, s.Seed)).Generate();

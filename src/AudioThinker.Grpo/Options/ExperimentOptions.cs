@@ -1,3 +1,5 @@
+using AudioThinker.Abstractions;
+using AudioThinker.Data.Datasets;
 using AudioThinker.Grpo.Training;
 
 namespace AudioThinker.Grpo.Options;
@@ -180,6 +182,9 @@ public sealed class SyntheticDataOptions
     /// <summary>Clip length in seconds. Default 3.</summary>
     public double ClipSeconds { get; set; } = 3;
 
+    /// <summary>Question templates by name (docs/data.md); empty, the default, uses the generator's default set.</summary>
+    public List<string> Templates { get; set; } = [];
+
     internal void Validate(string path, List<string> errors)
     {
         if (TrainPerLevel < 1)
@@ -198,7 +203,17 @@ public sealed class SyntheticDataOptions
         try
         {
             // The generator's own rules (e.g. the clip must hold its longest scene).
-            new AudioThinker.Data.Synthetic.SyntheticOptions { ClipSeconds = ClipSeconds, Seed = Seed }.Validate();
+            var synthetic = new AudioThinker.Data.Synthetic.SyntheticOptions { ClipSeconds = ClipSeconds, Seed = Seed, Templates = [.. Templates] };
+            synthetic.Validate();
+            // Both sets have questions at every level, so every level needs a template.
+            var generator = new AudioThinker.Data.Synthetic.SyntheticGenerator(synthetic);
+            foreach (var level in new[] { Difficulty.Easy, Difficulty.Medium, Difficulty.Hard })
+            {
+                if (generator.TemplatesFor(level).Count == 0)
+                {
+                    errors.Add($"{path}.templates: none of [{string.Join(", ", Templates)}] is a {DifficultyNames.Name(level)} template, and every level needs one");
+                }
+            }
         }
         catch (ArgumentException e)
         {

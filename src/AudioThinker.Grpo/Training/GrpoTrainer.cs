@@ -405,6 +405,21 @@ public sealed class GrpoTrainer : IDisposable
                 m[$"accuracy/{name}"] = of.Count(x => AnswerMatcher.Default.IsCorrect(x.Rollout.Parsed.Answer, x.Question)) / (double)of.Count;
             }
         }
+        // Accuracy of each mode, overall and by level: whether thinking pays where it is sampled (ATAR rewards it only
+        // where it is enough more accurate than answering directly).
+        foreach (var mode in new[] { ResponseMode.Think, ResponseMode.NoThink })
+        {
+            var modeName = mode == ResponseMode.Think ? "think" : "no_think";
+            foreach (var level in new Difficulty?[] { null, Difficulty.Easy, Difficulty.Medium, Difficulty.Hard })
+            {
+                var of = rollouts.Where(x => x.Rollout.Mode == mode && (level is null || x.Question.Difficulty == level)).ToList();
+                if (of.Count > 0)
+                {
+                    var key = level is null ? $"accuracy/{modeName}" : $"accuracy/{modeName}/{level.Value.ToString().ToLowerInvariant()}";
+                    m[key] = of.Count(x => AnswerMatcher.Default.IsCorrect(x.Rollout.Parsed.Answer, x.Question)) / (double)of.Count;
+                }
+            }
+        }
         foreach (var mode in new[] { ResponseMode.Think, ResponseMode.NoThink })
         {
             var lengths = rollouts.Where(x => x.Rollout.Mode == mode).Select(x => x.Rollout.TokenIds.Count).ToList();

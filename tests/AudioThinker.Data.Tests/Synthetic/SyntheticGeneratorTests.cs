@@ -137,4 +137,41 @@ public class SyntheticGeneratorTests
         Assert.All(questions, q => Assert.Equal(32000, q.Audio!.Samples!.Length));
         Assert.Equal(["0", "1", "2", "3"], questions.First(q => q.SubCategory == "count_high").Choices);
     }
+    private static readonly string[] ExtraHard = ["high_parity", "beep_parity", "pitch_changes", "match_first"];
+
+    [Fact]
+    public void ExtraHardTemplatesAreChosenByNameOnly()
+    {
+        var defaults = new SyntheticGenerator(Small(each: 18)).Generate();
+        Assert.DoesNotContain(defaults, q => ExtraHard.Contains(q.SubCategory));
+        Assert.Equal(9, defaults.Select(q => q.SubCategory).Distinct().Count());
+
+        var chosen = new SyntheticOptions { Seed = 5, Templates = ["first_pitch", "count_high", .. ExtraHard], Counts = new LevelCounts { Easy = 3, Medium = 3, Hard = 200 } };
+        var hard = new SyntheticGenerator(chosen).Items().Where(i => i.Question.Difficulty == Difficulty.Hard).ToList();
+        Assert.Equal(ExtraHard.Order(), hard.Select(i => i.Template.Name).Distinct().Order());
+        foreach (var item in hard)
+        {
+            var (q, pitches) = (item.Question, item.Scene.Beeps.Select(b => b.High).ToList());
+            // The answers from the scene itself, computed here independently of the templates.
+            var expected = q.SubCategory switch
+            {
+                "high_parity" => pitches.Count(h => h) % 2 == 0 ? "even" : "odd",
+                "beep_parity" => pitches.Count % 2 == 0 ? "even" : "odd",
+                "match_first" => pitches.Count(h => h == pitches[0]).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => Enumerable.Range(1, pitches.Count - 1).Count(i => pitches[i] != pitches[i - 1]).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            Assert.Equal(expected, q.Answer);
+            Assert.Contains(q.Answer, q.Choices);
+            Assert.StartsWith($"sequence: {string.Join(" ", pitches.Select(h => h ? "high" : "low"))}.", q.ReferenceReasoning);
+            Assert.EndsWith($"so the answer is {q.Answer}.", q.ReferenceReasoning);
+        }
+        // Every answer appears, none dominates (50 questions per template).
+        foreach (var group in hard.GroupBy(i => i.Template.Name))
+        {
+            var choices = group.First().Question.Choices;
+            Assert.Equal(group.Key switch { "pitch_changes" => ["0", "1", "2", "3", "4"], "match_first" => ["1", "2", "3", "4", "5"], _ => ["odd", "even"] }, choices);
+            var fair = (double)group.Count() / choices.Count;
+            Assert.All(choices, c => Assert.InRange(group.Count(i => i.Question.Answer == c), fair * 0.4, fair * 1.6));
+        }
+    }
 }
