@@ -85,6 +85,14 @@ public class GrpoTrainerTests
             Assert.All(metrics, m => Assert.True(m.Values.ContainsKey(key), $"step {m.Step} lacks {key}"));
         }
         Assert.Equal(0, metrics[0].Values["kl"], 6); // the policy starts at the reference
+        // Each mode's accuracy weighted by its share gives the overall accuracy (invalid responses may add the rest).
+        foreach (var m in metrics.Select(m => m.Values))
+        {
+            double Part(string mode, double share) => share < 1e-9 ? 0 : share * m[$"accuracy/{mode}"];
+            var thinkShare = m["think_rate"];
+            var byMode = Part("think", thinkShare) + Part("no_think", 1 - thinkShare - m["invalid_rate"]);
+            Assert.InRange(m["accuracy"] - byMode, -1e-9, m["invalid_rate"] + 1e-9);
+        }
         Assert.True(File.ReadAllLines(Path.Combine(folder, "samples.jsonl")).Length >= 2);
         Assert.True(File.Exists(Path.Combine(folder, "plots", "reward_total.png")));
         Assert.True(File.Exists(Path.Combine(folder, "plots", "think_rate.png")));

@@ -55,19 +55,15 @@ public sealed class SyntheticGenerator
     public SyntheticOptions Options { get; }
 
     /// <summary>The templates in use for a level.</summary>
-    public IReadOnlyList<QuestionTemplate> TemplatesFor(Difficulty level) =>
-        QuestionTemplates.All.Where(t => t.Level == level && (Options.Templates.Count == 0 ? t.InDefaultSet : Options.Templates.Contains(t.Name))).ToList();
+    public IReadOnlyList<QuestionTemplate> TemplatesFor(Difficulty level) => Options.TemplatesFor(level);
 
     /// <summary>Every item, easy first, then medium, then hard, lazily.</summary>
     public IEnumerable<SyntheticItem> Items()
     {
         foreach (var (level, count) in new[] { (Difficulty.Easy, Options.Counts.Easy), (Difficulty.Medium, Options.Counts.Medium), (Difficulty.Hard, Options.Counts.Hard) })
         {
+            // Validate() has checked that every level asked for has a template.
             var templates = TemplatesFor(level);
-            if (count > 0 && templates.Count == 0)
-            {
-                throw new ArgumentException($"templates: none of the chosen templates is {DifficultyNames.Name(level)}, but counts.{DifficultyNames.Name(level)} is {count}");
-            }
             for (var i = 0; i < count; i++)
             {
                 yield return Make(level, i, templates[i % templates.Count]);

@@ -1,3 +1,5 @@
+using AudioThinker.Abstractions;
+using AudioThinker.Data.Datasets;
 using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -111,7 +113,16 @@ public sealed class SyntheticOptions
         {
             Check(QuestionTemplates.All.Any(t => t.Name == name), "templates", $"unknown template '{name}'; known: {string.Join(", ", QuestionTemplates.All.Select(t => t.Name))}");
         }
+        foreach (var (level, count) in new[] { (Difficulty.Easy, Counts.Easy), (Difficulty.Medium, Counts.Medium), (Difficulty.Hard, Counts.Hard) })
+        {
+            Check(count == 0 || TemplatesFor(level).Count > 0, "templates",
+                $"none of the chosen templates ({string.Join(", ", Templates)}) is {DifficultyNames.Name(level)}, but {count} {DifficultyNames.Name(level)} questions are asked for");
+        }
     }
+
+    /// <summary>The templates in use for a level: those named in <see cref="Templates"/>, or the default set when it is empty.</summary>
+    public IReadOnlyList<QuestionTemplate> TemplatesFor(Difficulty level) =>
+        QuestionTemplates.All.Where(t => t.Level == level && (Templates.Count == 0 ? t.InDefaultSet : Templates.Contains(t.Name))).ToList();
 
     /// <summary>Reads options from a YAML or JSON file with snake_case keys (e.g. <c>clip_seconds: 2.5</c>, <c>counts: {easy: 200}</c>); absent keys keep their defaults.</summary>
     /// <exception cref="DataFileException">The file is missing, not YAML/JSON, or has an unknown key or a value of the wrong type; the message gives the line.</exception>

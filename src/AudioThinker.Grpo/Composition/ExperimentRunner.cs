@@ -66,16 +66,9 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
             return new ExperimentData(train, test, baseDirectory);
         }
         var s = O.Data.Synthetic;
-        SyntheticOptions Options(int perLevel, long seed) => new()
-        {
-            Seed = seed,
-            ClipSeconds = s.ClipSeconds,
-            Templates = [.. s.Templates],
-            Counts = new LevelCounts { Easy = perLevel, Medium = perLevel, Hard = perLevel },
-        };
-        var trainSet = new SyntheticGenerator(Options(s.TrainPerLevel, s.Seed)).Generate();
+        var trainSet = new SyntheticGenerator(s.ToGeneratorOptions(s.TrainPerLevel, s.Seed)).Generate();
         // The test set is drawn with another seed and its ids are prefixed, so no test item repeats a training id.
-        var testSet = s.TestPerLevel == 0 ? [] : new SyntheticGenerator(Options(s.TestPerLevel, s.Seed + 100_003)).Generate()
+        var testSet = s.TestPerLevel == 0 ? [] : new SyntheticGenerator(s.ToGeneratorOptions(s.TestPerLevel, s.Seed + 100_003)).Generate()
             .Select(q => q with { Id = "test-" + q.Id }).ToList();
         return new ExperimentData(trainSet, testSet, null);
     }

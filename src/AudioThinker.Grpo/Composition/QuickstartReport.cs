@@ -15,42 +15,6 @@ public sealed record Finding(string Claim, bool Holds, string Evidence);
 /// <summary>Writes <c>report.md</c>, <c>results.json</c> and the PNG figures of a quickstart run.</summary>
 public static class QuickstartReport
 {
-    // GRPO sees sampled rollouts (temperature > 0), not greedy answers: a sampled direct guess on a two-way question is
-    // right half the time however badly the model knows it, which moves the ATAR threshold. Mean over the steps of the
-    // adaptive-prompt variants, where a level and mode occurred.
-    private static void AppendRolloutAccuracy(StringBuilder md, QuickstartResult result)
-    {
-        var adaptive = result.Variants.Where(v => v.Prompt == "adaptive").Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-        var steps = result.Runs.Where(r => adaptive.Contains(r.Variant)).SelectMany(r => r.Metrics).Where(m => m.Phase == "grpo").ToList();
-        double? Mean(string key)
-        {
-            var values = steps.Where(m => m.Values.ContainsKey(key)).Select(m => m.Values[key]).ToList();
-            return values.Count == 0 ? null : values.Average();
-        }
-        if (Mean("accuracy/think") is null && Mean("accuracy/no_think") is null)
-        {
-            return;
-        }
-        string F(double? x) => x is null ? "–" : P(x.Value);
-        md.AppendLine();
-        md.AppendLine("The same check on what GRPO actually sees, the adaptive variants' training rollouts (sampled; accuracy of each mode, mean over steps):");
-        md.AppendLine();
-        md.AppendLine("| rollouts | all | easy | medium | hard |");
-        md.AppendLine("| --- | --- | --- | --- | --- |");
-        foreach (var (label, mode) in new[] { ("think", "think"), ("no-think", "no_think") })
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {F(Mean($"accuracy/{mode}"))} | {string.Join(" | ", Levels.Select(l => F(Mean($"accuracy/{mode}/{Name(l)}"))))} |");
-        }
-        md.AppendLine();
-        md.AppendLine("By the same rule: " + string.Join("; ", Levels.Select(l =>
-        {
-            var (pt, pn) = (Mean($"accuracy/think/{Name(l)}"), Mean($"accuracy/no_think/{Name(l)}"));
-            return pt is null || pn is null
-                ? $"{Name(l)} not sampled in both modes"
-                : string.Create(CultureInfo.InvariantCulture, $"{Name(l)} {pt:F2} vs {3 * pn - 1:F2} ({(pt > 3 * pn - 1 ? "thinking pays" : "answering pays")})");
-        })) + ".");
-    }
-
     private static readonly Difficulty[] Levels = [Difficulty.Easy, Difficulty.Medium, Difficulty.Hard];
 
     /// <summary>Mean and sample standard deviation of one figure over a variant's seeds.</summary>
@@ -150,13 +114,8 @@ public static class QuickstartReport
                 md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {P(summary.Accuracy())} | {string.Join(" | ", Levels.Select(l => P(summary.Accuracy(l))))} |");
             }
             md.AppendLine();
-            // ATAR's base values (no-think right +2, wrong −1; think right +1, wrong 0), which the soft penalties anneal to.
             md.AppendLine("Once the soft penalties have annealed, ATAR pays thinking more than answering directly only where thinking's accuracy " +
-                "p_think exceeds 3·p_direct − 1: " + string.Join("; ", Levels.Select(l =>
-                {
-                    var (pt, pn) = (think.Accuracy(l), direct.Accuracy(l));
-                    return string.Create(CultureInfo.InvariantCulture, $"{Name(l)} {pt:F2} vs {3 * pn - 1:F2} ({(pt > 3 * pn - 1 ? "thinking pays" : "answering pays")})");
-                })) + ".");
+                "p_think exceeds 3·p_direct − 1: " + string.Join("; ", Levels.Select(l => AtarVerdict(l, think.Accuracy(l), direct.Accuracy(l)))) + ".");
             AppendRolloutAccuracy(md, result);
         }
         md.AppendLine();
@@ -275,6 +234,47 @@ public static class QuickstartReport
         plot.ShowLegend();
         plot.SavePng(path, 900, 500);
     }
+
+    // GRPO sees sampled rollouts (temperature > 0), not greedy answers: a sampled direct guess on a two-way question is
+    // right half the time however badly the model knows it, which moves the ATAR threshold. Mean over the steps of the
+    // adaptive-prompt variants, where a level and mode occurred.
+    private static void AppendRolloutAccuracy(StringBuilder md, QuickstartResult result)
+    {
+        var adaptive = result.Variants.Where(v => v.Prompt == "adaptive").Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        var steps = result.Runs.Where(r => adaptive.Contains(r.Variant)).SelectMany(r => r.Metrics).Where(m => m.Phase == "grpo").ToList();
+        double? Mean(string key)
+        {
+            var values = steps.Where(m => m.Values.ContainsKey(key)).Select(m => m.Values[key]).ToList();
+            return values.Count == 0 ? null : values.Average();
+        }
+        if (Mean("accuracy/think") is null && Mean("accuracy/no_think") is null)
+        {
+            return;
+        }
+        string Cell(double? x) => x is null ? "–" : P(x.Value);
+        md.AppendLine();
+        md.AppendLine("The same check on what GRPO actually sees, the adaptive variants' training rollouts (sampled; accuracy of each mode, mean over steps):");
+        md.AppendLine();
+        md.AppendLine("| rollouts | all | easy | medium | hard |");
+        md.AppendLine("| --- | --- | --- | --- | --- |");
+        foreach (var (label, mode) in new[] { ("think", "think"), ("no-think", "no_think") })
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {Cell(Mean($"accuracy/{mode}"))} | {string.Join(" | ", Levels.Select(l => Cell(Mean($"accuracy/{mode}/{Name(l)}"))))} |");
+        }
+        md.AppendLine();
+        md.AppendLine("By the same rule: " + string.Join("; ", Levels.Select(l =>
+        {
+            var (pt, pn) = (Mean($"accuracy/think/{Name(l)}"), Mean($"accuracy/no_think/{Name(l)}"));
+            return pt is null || pn is null
+                ? $"{Name(l)} not sampled in both modes"
+                : AtarVerdict(l, pt.Value, pn.Value);
+        })) + ".");
+    }
+
+    // ATAR's base values (no-think right +2, wrong −1; think right +1, wrong 0), which the soft penalties anneal to, pay
+    // thinking more than answering directly only where p_think > 3·p_direct − 1.
+    private static string AtarVerdict(Difficulty level, double pThink, double pDirect) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Name(level)} {pThink:F2} vs {3 * pDirect - 1:F2} ({(pThink > 3 * pDirect - 1 ? "thinking pays" : "answering pays")})");
 
     private static string Name(Difficulty d) => d.ToString().ToLowerInvariant();
 

@@ -391,10 +391,11 @@ public sealed class GrpoTrainer : IDisposable
         }
         m["reward/total/mean"] = flat.Average(b => b.Total);
         m["reward/total/std"] = Std(flat.Select(b => b.Total).ToList());
-        var rollouts = groups.SelectMany(gr => gr.Rollouts.Select(r => (gr.Question, Rollout: r))).ToList();
+        // Each rollout's correctness once: accuracy is reported overall, by level and by mode.
+        var rollouts = groups.SelectMany(gr => gr.Rollouts.Select(r => (gr.Question, Rollout: r, Correct: AnswerMatcher.Default.IsCorrect(r.Parsed.Answer, gr.Question)))).ToList();
         m["think_rate"] = rollouts.Count(x => x.Rollout.Mode == ResponseMode.Think) / (double)rollouts.Count;
         m["invalid_rate"] = rollouts.Count(x => x.Rollout.Mode == ResponseMode.Invalid) / (double)rollouts.Count;
-        m["accuracy"] = rollouts.Count(x => AnswerMatcher.Default.IsCorrect(x.Rollout.Parsed.Answer, x.Question)) / (double)rollouts.Count;
+        m["accuracy"] = rollouts.Count(x => x.Correct) / (double)rollouts.Count;
         foreach (var level in new[] { Difficulty.Easy, Difficulty.Medium, Difficulty.Hard })
         {
             var of = rollouts.Where(x => x.Question.Difficulty == level).ToList();
@@ -402,30 +403,24 @@ public sealed class GrpoTrainer : IDisposable
             {
                 var name = level.ToString().ToLowerInvariant();
                 m[$"think_rate/{name}"] = of.Count(x => x.Rollout.Mode == ResponseMode.Think) / (double)of.Count;
-                m[$"accuracy/{name}"] = of.Count(x => AnswerMatcher.Default.IsCorrect(x.Rollout.Parsed.Answer, x.Question)) / (double)of.Count;
+                m[$"accuracy/{name}"] = of.Count(x => x.Correct) / (double)of.Count;
             }
         }
-        // Accuracy of each mode, overall and by level: whether thinking pays where it is sampled (ATAR rewards it only
-        // where it is enough more accurate than answering directly).
         foreach (var mode in new[] { ResponseMode.Think, ResponseMode.NoThink })
         {
             var modeName = mode == ResponseMode.Think ? "think" : "no_think";
-            foreach (var level in new Difficulty?[] { null, Difficulty.Easy, Difficulty.Medium, Difficulty.Hard })
+            var inMode = rollouts.Where(x => x.Rollout.Mode == mode).ToList();
+            if (inMode.Count == 0)
             {
-                var of = rollouts.Where(x => x.Rollout.Mode == mode && (level is null || x.Question.Difficulty == level)).ToList();
-                if (of.Count > 0)
-                {
-                    var key = level is null ? $"accuracy/{modeName}" : $"accuracy/{modeName}/{level.Value.ToString().ToLowerInvariant()}";
-                    m[key] = of.Count(x => AnswerMatcher.Default.IsCorrect(x.Rollout.Parsed.Answer, x.Question)) / (double)of.Count;
-                }
+                continue;
             }
-        }
-        foreach (var mode in new[] { ResponseMode.Think, ResponseMode.NoThink })
-        {
-            var lengths = rollouts.Where(x => x.Rollout.Mode == mode).Select(x => x.Rollout.TokenIds.Count).ToList();
-            if (lengths.Count > 0)
+            m[$"length/{modeName}"] = inMode.Average(x => x.Rollout.TokenIds.Count);
+            // Each mode's accuracy, overall and by level: whether thinking pays where it is sampled (ATAR rewards it
+            // only where it is enough more accurate than answering directly).
+            m[$"accuracy/{modeName}"] = inMode.Count(x => x.Correct) / (double)inMode.Count;
+            foreach (var level in inMode.Where(x => x.Question.Difficulty is Difficulty.Easy or Difficulty.Medium or Difficulty.Hard).GroupBy(x => x.Question.Difficulty))
             {
-                m[$"length/{(mode == ResponseMode.Think ? "think" : "no_think")}"] = lengths.Average();
+                m[$"accuracy/{modeName}/{level.Key.ToString().ToLowerInvariant()}"] = level.Count(x => x.Correct) / (double)level.Count();
             }
         }
         m["truncated_rate"] = rollouts.Count(x => x.Rollout.Truncated) / (double)rollouts.Count;

@@ -137,6 +137,7 @@ public class SyntheticGeneratorTests
         Assert.All(questions, q => Assert.Equal(32000, q.Audio!.Samples!.Length));
         Assert.Equal(["0", "1", "2", "3"], questions.First(q => q.SubCategory == "count_high").Choices);
     }
+
     private static readonly string[] ExtraHard = ["high_parity", "beep_parity", "pitch_changes", "match_first"];
 
     [Fact]
