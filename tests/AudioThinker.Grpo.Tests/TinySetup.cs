@@ -47,5 +47,50 @@ internal static class TinySetup
         return services.BuildServiceProvider().GetRequiredService<RewardPipeline>();
     }
 
-    public static string TempDir(string name) => Directory.CreateTempSubdirectory("at-" + name).FullName;
+    /// <summary>A fresh folder under this test process's own temp root. The runs here write checkpoints of 10–100 MB each
+    /// and CI's disk may be shared, so the root goes when the process exits, and roots that earlier test processes left
+    /// (a host that was killed does not run exit handlers) go when the next one starts.</summary>
+    public static string TempDir(string name) =>
+        Directory.CreateDirectory(Path.Combine(TempRoot.Value, $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)])).FullName;
+
+    private const string TempRootPrefix = "at-grpo-tests-";
+
+    private static readonly Lazy<string> TempRoot = new(() =>
+    {
+        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), TempRootPrefix + "*"))
+        {
+            if (int.TryParse(Path.GetFileName(stale)[TempRootPrefix.Length..], out var pid) && !IsRunning(pid))
+            {
+                TryDelete(stale);
+            }
+        }
+        var root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), TempRootPrefix + Environment.ProcessId)).FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
+        return root;
+    });
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another process's files, or one still open: left for the next sweep.
+        }
+    }
 }
