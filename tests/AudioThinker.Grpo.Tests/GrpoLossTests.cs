@@ -82,6 +82,38 @@ public class GrpoLossTests
         Assert.Equal(0, GrpoLoss.Compute(logp, logp, null, adv2, mask, Options(agg: LossAggregation.Grpo)).Loss.item<float>(), 5);
         Assert.Equal((-1 + 3) / 4.0, GrpoLoss.Compute(logp, logp, null, adv2, mask, Options(agg: LossAggregation.Dapo)).Loss.item<float>(), 5);
     }
+
+    [Theory]
+    [InlineData(LossAggregation.Grpo)]
+    [InlineData(LossAggregation.Dapo)]
+    [InlineData(LossAggregation.DrGrpo)]
+    public void TokenWeightsGiveTheLossGradientOnTheThinkDecision(LossAggregation aggregation)
+    {
+        // Each row's first token is the think decision, log σ(z) when the row thinks and log(1 − σ(z)) when not; the rest
+        // are constants. The trainer's think_push, Σ_i w_i·Â_i·(1[thinks] − p), must be −d loss / d z.
+        var thinks = new[] { true, false, true, false, false };
+        var lengths = new[] { 4, 2, 3, 1, 2 };
+        var advantages = new float[] { 1.2f, -0.7f, 0.4f, 0.9f, -1.8f };
+        var z = torch.tensor(0.3f, requires_grad: true);
+        var p = 1 / (1 + Math.Exp(-0.3));
+        var rows = new List<Tensor>();
+        var maskRows = new List<float>();
+        for (var i = 0; i < thinks.Length; i++)
+        {
+            var decision = thinks[i] ? torch.nn.functional.logsigmoid(z) : torch.nn.functional.logsigmoid(-z);
+            rows.Add(torch.cat([decision.reshape(1), torch.full(3, -0.5f)]));
+            maskRows.AddRange(Enumerable.Range(0, 4).Select(t => t < lengths[i] ? 1f : 0f));
+        }
+        var logp = torch.stack(rows);
+        var mask = torch.tensor(maskRows.ToArray()).reshape(thinks.Length, 4);
+        var loss = GrpoLoss.Compute(logp, logp.detach(), null, torch.tensor(advantages), mask, Options(agg: aggregation, maxLen: 6)).Loss;
+        loss.backward();
+
+        var weights = GrpoLoss.TokenWeights(lengths, aggregation, maxCompletionLength: 6);
+        var push = Enumerable.Range(0, thinks.Length).Sum(i => weights[i] * advantages[i] * ((thinks[i] ? 1 : 0) - p));
+        Assert.Equal(-z.grad!.item<float>(), push, 5);
+        Assert.NotEqual(0, push, 3);
+    }
 }
 
 public class OptimizerAndScheduleTests

@@ -79,7 +79,7 @@ public class GrpoTrainerTests
         Assert.Equal(4, summary.StepsDone);
         var metrics = MetricsLog.Read(Path.Combine(folder, "metrics.jsonl"));
         Assert.Equal([1, 2, 3, 4], metrics.Select(m => m.Step));
-        foreach (var key in new[] { "reward/total/mean", "reward/atar/mean", "reward/format/std", "think_rate", "accuracy", "kl", "clip_ratio", "entropy",
+        foreach (var key in new[] { "reward/total/mean", "reward/atar/mean", "reward/format/std", "think_rate", "think_prob", "think_push", "accuracy", "kl", "clip_ratio", "entropy",
                      "grad_norm", "lr", "zero_variance_groups", "rollout_tokens_per_s", "train_tokens_per_s", "step_time_s" })
         {
             Assert.All(metrics, m => Assert.True(m.Values.ContainsKey(key), $"step {m.Step} lacks {key}"));
@@ -92,6 +92,10 @@ public class GrpoTrainerTests
             var thinkShare = m["think_rate"];
             var byMode = Part("think", thinkShare) + Part("no_think", 1 - thinkShare - m["invalid_rate"]);
             Assert.InRange(m["accuracy"] - byMode, -1e-9, m["invalid_rate"] + 1e-9);
+            // The think decision's probability is a probability, and the levels' means make up the step's mean.
+            Assert.InRange(m["think_prob"], 0, 1);
+            var levels = new[] { "easy", "medium", "hard" }.Where(l => m.ContainsKey($"think_prob/{l}")).ToList();
+            Assert.NotEmpty(levels);
         }
         Assert.True(File.ReadAllLines(Path.Combine(folder, "samples.jsonl")).Length >= 2);
         Assert.True(File.Exists(Path.Combine(folder, "plots", "reward_total.png")));

@@ -9,6 +9,8 @@ public static class TrainingPlots
         ("reward_total.png", "Total reward (mean)", ["reward/total/mean"]),
         ("reward_components.png", "Reward components (mean)", ["reward/*/mean"]),
         ("think_rate.png", "Think rate", ["think_rate", "think_rate/*"]),
+        ("think_prob.png", "P(<think>) at the decision", ["think_prob", "think_prob/*"]),
+        ("think_push.png", "Policy-gradient push on the think decision", ["think_push/*"]),
         ("accuracy.png", "Accuracy", ["accuracy", "accuracy/*"]),
         ("completion_length.png", "Completion length (tokens)", ["length/*"]),
         ("kl_clip.png", "KL and clip ratio", ["kl", "clip_ratio"]),

@@ -36,6 +36,21 @@ public sealed record GrpoLossResult(Tensor Loss, double MeanKl, double ClipRatio
 /// </summary>
 public static class GrpoLoss
 {
+    /// <summary>The weight w_i that each counted token of row i carries in the aggregated loss, <c>loss = Σ_i w_i Σ_t ℓ_it</c>,
+    /// given how many tokens of each row count (0 for a row masked out).</summary>
+    public static double[] TokenWeights(IReadOnlyList<int> countedTokens, LossAggregation aggregation, int maxCompletionLength)
+    {
+        var rows = countedTokens.Count;
+        var total = countedTokens.Sum();
+        return countedTokens.Select(n => n == 0 ? 0 : aggregation switch
+        {
+            LossAggregation.Grpo => 1.0 / (rows * (double)n),
+            LossAggregation.Dapo => 1.0 / total,
+            LossAggregation.DrGrpo => 1.0 / (rows * (double)Math.Max(1, maxCompletionLength)),
+            _ => throw new ArgumentOutOfRangeException(nameof(aggregation), aggregation, "unknown aggregation"),
+        }).ToArray();
+    }
+
     /// <summary>Computes the loss.</summary>
     /// <param name="logProbs">Current policy log-probs of the completion tokens, [B, T], with grad.</param>
     /// <param name="oldLogProbs">The sampling policy's log-probs, [B, T] (no grad).</param>

@@ -219,6 +219,7 @@ public sealed class GrpoTrainer : IDisposable
             Seed = DataOrder.StepSeed(_seed, _step),
         };
         var sequences = _policy.Generate(repeated, genOptions, cancellationToken);
+        var thinkProbability = ThinkProbability(prompts);
         var rolloutSeconds = clock.Elapsed.TotalSeconds;
         var groups = new List<RolloutGroup>();
         for (var q = 0; q < questions.Count; q++)
@@ -316,8 +317,10 @@ public sealed class GrpoTrainer : IDisposable
         {
             WriteSamples(groups, scored);
         }
-        return Metrics(groups, scored, sequences, lossSum / _options.InnerIterations, tokens == 0 ? 0 : klSum / tokens, tokens == 0 ? 0 : clipSum / tokens,
+        var metrics = Metrics(groups, scored, sequences, thinkProbability, lossSum / _options.InnerIterations, tokens == 0 ? 0 : klSum / tokens, tokens == 0 ? 0 : clipSum / tokens,
             gradNorm, lr, rolloutSeconds, elapsed);
+        AddThinkPush(metrics, groups, sequences, advantages, keep, thinkProbability);
+        return metrics;
     }
 
     private static void DisposeAll(List<Tensor> old, List<Tensor?> reference)
@@ -378,8 +381,49 @@ public sealed class GrpoTrainer : IDisposable
         return list;
     }
 
+    // The sampling policy's probability that a response to each prompt opens with <think>: the think decision itself, which
+    // the sampled think rate only estimates from G draws.
+    private double[] ThinkProbability(IReadOnlyList<EncodedPrompt> prompts)
+    {
+        var tag = _policy.Tokenizer.Encode(TaggedResponseParser.ThinkOpen);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var (logp, mask) = _policy.LogProbs(prompts, prompts.Select(_ => tag).ToList(), _options.Temperature);
+        using var total = (logp * mask).sum(1).exp().cpu();
+        return total.data<float>().Select(x => (double)x).ToArray();
+    }
+
+    // What the policy-gradient term asks of the think decision: the derivative of the step's objective (first pass, ratio 1,
+    // without KL) with respect to the logit of opening with <think>, Σ_i w_i·Â_i·(1[i opens with <think>] − p), with w_i
+    // each completion's token weight in the loss's aggregation. Summed by level; positive pushes towards thinking. Set
+    // beside think_prob, it shows whether the reward's signal reaches the decision and whether the decision follows it.
+    private void AddThinkPush(Dictionary<string, double> m, List<RolloutGroup> groups, IReadOnlyList<Completion> sequences, float[] advantages, bool[] keep,
+        double[] thinkProbability)
+    {
+        var tag = _policy.Tokenizer.Encode(TaggedResponseParser.ThinkOpen);
+        var weights = GrpoLoss.TokenWeights(sequences.Select((s, i) => keep[i] ? s.TokenIds.Count : 0).ToList(), _options.Loss, _options.MaxCompletionTokens);
+        var g = _options.GroupSize;
+        var byLevel = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var q = 0; q < groups.Count; q++)
+        {
+            double push = 0;
+            for (var i = q * g; i < (q + 1) * g; i++)
+            {
+                var thinks = sequences[i].TokenIds.Take(tag.Count).SequenceEqual(tag) ? 1.0 : 0.0;
+                push += weights[i] * advantages[i] * (thinks - thinkProbability[q]);
+            }
+            var level = groups[q].Question.Difficulty.ToString().ToLowerInvariant();
+            byLevel[level] = byLevel.GetValueOrDefault(level) + push;
+        }
+        m["think_push"] = byLevel.Values.Sum();
+        foreach (var (level, push) in byLevel)
+        {
+            m[$"think_push/{level}"] = push;
+        }
+    }
+
     private Dictionary<string, double> Metrics(List<RolloutGroup> groups, RewardPipelineResult scored, IReadOnlyList<Completion> sequences,
-        double loss, double kl, double clip, double gradNorm, double lr, double rolloutSeconds, double elapsed)
+        double[] thinkProbability, double loss, double kl, double clip, double gradNorm, double lr, double rolloutSeconds, double elapsed)
     {
         var m = new Dictionary<string, double>(StringComparer.Ordinal);
         var flat = scored.Breakdowns.SelectMany(r => r).ToList();
@@ -396,6 +440,7 @@ public sealed class GrpoTrainer : IDisposable
         m["think_rate"] = rollouts.Count(x => x.Rollout.Mode == ResponseMode.Think) / (double)rollouts.Count;
         m["invalid_rate"] = rollouts.Count(x => x.Rollout.Mode == ResponseMode.Invalid) / (double)rollouts.Count;
         m["accuracy"] = rollouts.Count(x => x.Correct) / (double)rollouts.Count;
+        m["think_prob"] = thinkProbability.Average();
         foreach (var level in new[] { Difficulty.Easy, Difficulty.Medium, Difficulty.Hard })
         {
             var of = rollouts.Where(x => x.Question.Difficulty == level).ToList();
@@ -404,6 +449,7 @@ public sealed class GrpoTrainer : IDisposable
                 var name = level.ToString().ToLowerInvariant();
                 m[$"think_rate/{name}"] = of.Count(x => x.Rollout.Mode == ResponseMode.Think) / (double)of.Count;
                 m[$"accuracy/{name}"] = of.Count(x => x.Correct) / (double)of.Count;
+                m[$"think_prob/{name}"] = Enumerable.Range(0, groups.Count).Where(i => groups[i].Question.Difficulty == level).Average(i => thinkProbability[i]);
             }
         }
         foreach (var mode in new[] { ResponseMode.Think, ResponseMode.NoThink })

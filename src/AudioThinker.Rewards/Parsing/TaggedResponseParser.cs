@@ -14,7 +14,8 @@ namespace AudioThinker.Rewards.Parsing;
 /// </remarks>
 public sealed class TaggedResponseParser : IResponseParser
 {
-    private const string ThinkOpen = "<think>";
+    /// <summary>The tag that opens a reasoning block.</summary>
+    public const string ThinkOpen = "<think>";
     private const string ThinkClose = "</think>";
     private const string AnswerOpen = "<answer>";
     private const string AnswerClose = "</answer>";
