@@ -173,3 +173,47 @@ public class QuickstartConfigurationTests
         Assert.Contains("profiles.huge: no such profile", e.Message, StringComparison.Ordinal);
     }
 }
+
+public class SftThinkShareTests
+{
+    [Fact]
+    public void SharesBySubCategoryOverrideTheLevelShareInTheDemonstrations()
+    {
+        var questions = TinySetup.Questions(perLevel: 12);
+        var sub = questions.First(q => q.Difficulty == AudioThinker.Abstractions.Difficulty.Easy).SubCategory!;
+        var other = questions.First(q => q.Difficulty == AudioThinker.Abstractions.Difficulty.Hard).SubCategory!;
+        var options = new AudioThinker.Grpo.Options.SftOptions
+        {
+            Steps = 1,
+            PromptMix = new(StringComparer.OrdinalIgnoreCase) { ["adaptive"] = 1 },
+            ThinkShare = [0.5],
+            ThinkShareBySubCategory = new(StringComparer.Ordinal) { [sub] = 1.0, [other] = 0.0 },
+        };
+        using var trainer = new SftTrainer(TinySetup.Session(questions), options, questions, seed: 1, new TrainerOutput(TinySetup.TempDir("sft-share")));
+        var demos = Enumerable.Range(0, questions.Count).SelectMany(i => Enumerable.Range(0, 4).Select(epoch => (questions[i], trainer.DemonstrationFor(i, epoch)))).ToList();
+        Assert.All(demos.Where(d => d.Item1.SubCategory == sub), d => Assert.True(d.Item2.Thinks));
+        Assert.All(demos.Where(d => d.Item1.SubCategory == other), d => Assert.False(d.Item2.Thinks));
+        // The rest keep the level share: some think, some do not.
+        var rest = demos.Where(d => d.Item1.SubCategory != sub && d.Item1.SubCategory != other).Select(d => d.Item2.Thinks).ToList();
+        Assert.Contains(true, rest);
+        Assert.Contains(false, rest);
+    }
+
+    [Fact]
+    public void SharesBySubCategoryNameATemplateInUseAndAShareInRange()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("exp").FullName, "experiment.yaml");
+        File.WriteAllText(path, """
+            data:
+              synthetic:
+                templates: [first_pitch, count_beeps, high_parity]
+            sft:
+              thinkShareBySubCategory: { first_pitch: 1.0, frist_pitch: 0.5, count_beeps: 1.5, last_pitch: 0.2 }
+            """);
+        var e = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(path));
+        Assert.Contains(e.Errors, x => x.StartsWith("sft.thinkShareBySubCategory.frist_pitch: not a template of this synthetic set (first_pitch, count_beeps, high_parity)", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x => x.StartsWith("sft.thinkShareBySubCategory.last_pitch: not a template", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x => x == "sft.thinkShareBySubCategory.count_beeps: must be in [0, 1], got 1.5");
+        Assert.DoesNotContain(e.Errors, x => x.Contains("first_pitch:", StringComparison.Ordinal));
+    }
+}

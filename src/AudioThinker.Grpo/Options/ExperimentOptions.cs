@@ -54,6 +54,15 @@ public sealed class ExperimentOptions
         Model.Validate("model", errors);
         Data.Validate("data", errors);
         Sft.Validate("sft", errors);
+        if (string.IsNullOrWhiteSpace(Data.Train) && Sft.ThinkShareBySubCategory.Count > 0)
+        {
+            // On synthetic data a sub-category is a template: a name that is not one in use would silently change nothing.
+            var inUse = Data.Synthetic.TemplatesInUse();
+            foreach (var name in Sft.ThinkShareBySubCategory.Keys.Where(k => inUse is not null && !inUse.Contains(k)))
+            {
+                errors.Add($"sft.thinkShareBySubCategory.{name}: not a template of this synthetic set ({string.Join(", ", inUse!)})");
+            }
+        }
         Grpo.Validate("grpo", errors);
         Output.Validate("output", errors);
         return errors;
@@ -192,6 +201,20 @@ public sealed class SyntheticDataOptions
         Counts = new AudioThinker.Data.Synthetic.LevelCounts { Easy = perLevel, Medium = perLevel, Hard = perLevel },
     };
 
+    /// <summary>The names of the templates this set draws from, or null when its settings are invalid (reported apart).</summary>
+    internal IReadOnlyList<string>? TemplatesInUse()
+    {
+        try
+        {
+            var options = ToGeneratorOptions(Math.Max(1, TrainPerLevel), Seed);
+            return [.. new[] { AudioThinker.Abstractions.Difficulty.Easy, AudioThinker.Abstractions.Difficulty.Medium, AudioThinker.Abstractions.Difficulty.Hard }.SelectMany(l => options.TemplatesFor(l)).Select(t => t.Name)];
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     internal void Validate(string path, List<string> errors)
     {
         if (TrainPerLevel < 1)
@@ -239,6 +262,12 @@ public sealed class SftOptions
     /// easy/medium/hard; one value applies to all. Default 0.5.</summary>
     public List<double> ThinkShare { get; set; } = [0.5];
 
+    /// <summary>Share of demonstrations that think for questions of a given sub-category (a synthetic template's name, a
+    /// benchmark's sub-category), overriding <see cref="ThinkShare"/> for them. A decision taught at one share for every
+    /// question leaves nothing in the model's state at the decision that tells questions apart; shares that differ
+    /// within a level (and average the same on each) give it that, without saying which level should think. Default empty.</summary>
+    public Dictionary<string, double> ThinkShareBySubCategory { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>How often each prompt template appears in the demonstrations (name → weight). Under <c>think</c> every
     /// demonstration thinks, under <c>direct</c> none does, under the adaptive templates <see cref="ThinkShare"/> decides.
     /// Default adaptive 0.5, think 0.25, direct 0.25, so every variant's prompt is familiar after the warm-up.</summary>
@@ -282,6 +311,13 @@ public sealed class SftOptions
             if (ThinkShare[i] is < 0 or > 1 || !double.IsFinite(ThinkShare[i]))
             {
                 errors.Add($"{path}.thinkShare[{i}]: must be in [0, 1]");
+            }
+        }
+        foreach (var (name, share) in ThinkShareBySubCategory)
+        {
+            if (share is < 0 or > 1 || !double.IsFinite(share))
+            {
+                errors.Add($"{path}.thinkShareBySubCategory.{name}: must be in [0, 1], got {share}");
             }
         }
     }

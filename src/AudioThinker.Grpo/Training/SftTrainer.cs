@@ -52,7 +52,8 @@ public sealed class SftTrainer : IDisposable
         var q = _train[index];
         var rng = new Random((int)(DataOrder.StepSeed(_seed, index, 7919 + epoch) & 0x7fffffff));
         var template = PickTemplate(rng.NextDouble());
-        var share = _options.ThinkShare.Count == 3 ? _options.ThinkShare[Math.Clamp((int)q.Difficulty - 1, 0, 2)] : _options.ThinkShare[0];
+        var share = q.SubCategory is not null && _options.ThinkShareBySubCategory.TryGetValue(q.SubCategory, out var bySub) ? bySub
+            : _options.ThinkShare.Count == 3 ? _options.ThinkShare[Math.Clamp((int)q.Difficulty - 1, 0, 2)] : _options.ThinkShare[0];
         var thinks = template.Name switch
         {
             "think" => true,
