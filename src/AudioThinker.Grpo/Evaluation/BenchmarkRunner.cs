@@ -35,17 +35,15 @@ public static class BenchmarkRunner
             throw new InvalidDataException($"{dataPath}: {records.Count} records but {questions.Count} questions were loaded; cannot pair predictions with records");
         }
         var field = BenchmarkNames.ResponseField(benchmark);
-        for (var start = 0; start < questions.Count; start += batchSize)
+        var done = 0;
+        foreach (var (chunk, completions) in policy.AnswerGreedily(questions, template, maxNewTokens, batchSize, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var chunk = questions.Skip(start).Take(batchSize).ToList();
-            var completions = policy.Generate(chunk.Select(q => policy.Encode(q, template)).ToList(),
-                new GenerationOptions { MaxNewTokens = maxNewTokens, Temperature = 0, Seed = 0 }, cancellationToken);
             for (var i = 0; i < chunk.Count; i++)
             {
-                records[start + i][field] = completions[i].Text;
+                records[done + i][field] = completions[i].Text;
             }
-            progress?.Invoke(Math.Min(start + batchSize, questions.Count), questions.Count);
+            done += chunk.Count;
+            progress?.Invoke(done, questions.Count);
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
         var jsonl = dataPath.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);

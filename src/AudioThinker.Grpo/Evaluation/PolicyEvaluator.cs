@@ -67,11 +67,8 @@ public sealed class PolicyEvaluator(PolicySession policy, IJudge consistencyJudg
         CancellationToken cancellationToken = default)
     {
         var results = new List<EvaluatedResponse>();
-        for (var start = 0; start < questions.Count; start += batchSize)
+        foreach (var (chunk, sequences) in policy.AnswerGreedily(questions, template, maxNewTokens, batchSize, cancellationToken))
         {
-            var chunk = questions.Skip(start).Take(batchSize).ToList();
-            var prompts = chunk.Select(q => policy.Encode(q, template)).ToList();
-            var sequences = policy.Generate(prompts, new GenerationOptions { MaxNewTokens = maxNewTokens, Temperature = 0, Seed = 0 }, cancellationToken);
             var texts = sequences.Select(s => s.Text).ToList();
             var parsed = texts.Select(TaggedResponseParser.Instance.Parse).ToList();
             var thinking = Enumerable.Range(0, chunk.Count).Where(i => parsed[i].Mode == ResponseMode.Think).ToList();

@@ -58,9 +58,7 @@ internal sealed class PolicyMapper(string modelDirectory, string template, int m
             }
             var q = new AudioQuestion($"mlnet-{_rows++}", string.IsNullOrWhiteSpace(input.AudioPath) ? null : new AudioReference(input.AudioPath), input.Question,
                 input.Choices ?? [], "");
-            var prompt = _session.Encode(q, PromptTemplates.Get(template));
-            var seq = _session.Generate([prompt], new GenerationOptions { MaxNewTokens = maxNewTokens, Temperature = 0, Seed = 0 })[0];
-            var text = seq.Text;
+            var text = _session.AnswerGreedily([q], PromptTemplates.Get(template), maxNewTokens, batchSize: 1).Single().Completions[0].Text;
             var parsed = TaggedResponseParser.Instance.Parse(text);
             output.Response = text;
             output.PredictedAnswer = parsed.Answer ?? "";

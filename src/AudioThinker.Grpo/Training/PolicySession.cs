@@ -74,6 +74,21 @@ public sealed class PolicySession
         return _policy.Generate(prompts.Select(p => p.Prompt).ToList(), options, cancellationToken);
     }
 
+    /// <summary>Greedy answers to <paramref name="questions"/> under <paramref name="template"/>, in order,
+    /// <paramref name="batchSize"/> at a time (each chunk with its completions): how every evaluation answers.</summary>
+    public IEnumerable<(IReadOnlyList<AudioQuestion> Questions, IReadOnlyList<Completion> Completions)> AnswerGreedily(IReadOnlyList<AudioQuestion> questions,
+        PromptTemplate template, int maxNewTokens, int batchSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var options = new GenerationOptions { MaxNewTokens = maxNewTokens, Temperature = 0, Seed = 0 };
+        for (var start = 0; start < questions.Count; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var chunk = questions.Skip(start).Take(batchSize).ToList();
+            yield return (chunk, Generate(chunk.Select(q => Encode(q, template)).ToList(), options, cancellationToken));
+        }
+    }
+
     /// <summary>Per-token log-probabilities of <paramref name="completions"/> after <paramref name="prompts"/>: [B, C] and the
     /// completion mask [B, C]. Gradients flow unless called under <c>torch.no_grad()</c>.</summary>
     public (Tensor LogProbs, Tensor Mask) LogProbs(IReadOnlyList<EncodedPrompt> prompts, IReadOnlyList<IReadOnlyList<int>> completions, double temperature = 1.0)
