@@ -39,7 +39,7 @@ public sealed record QuestionTemplate(
         string.Join(" ", Facts(scene).Select(f => $"{f.Key.Replace('_', ' ')}: {f.Value}.")) + " " + Conclusion(scene);
 }
 
-/// <summary>The synthetic question templates: three per level in the default set, and four extra hard ones.</summary>
+/// <summary>The synthetic question templates: three per level in the default set, and five extra hard ones.</summary>
 public static class QuestionTemplates
 {
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
@@ -67,6 +67,12 @@ public static class QuestionTemplates
     private static int MatchFirst(Scene s) => s.Beeps.Count(b => b.High == s.Beeps[0].High);
 
     private static string Parity(int n) => n % 2 == 0 ? "even" : "odd";
+
+    private static int HighTimesLow(Scene s) => High(s) * (s.Beeps.Count - High(s));
+
+    // Every product h·(n − h) a clip of MinBeeps..MaxBeeps beeps can give, ascending.
+    private static IReadOnlyList<string> Products(SyntheticOptions o) =>
+        Enumerable.Range(o.MinBeeps, o.MaxBeeps - o.MinBeeps + 1).SelectMany(n => Enumerable.Range(0, n + 1).Select(h => h * (n - h))).Distinct().Order().Select(N).ToList();
 
     private static readonly Func<Scene, bool> Any = _ => true;
 
@@ -122,5 +128,10 @@ public static class QuestionTemplates
         new("match_first", "count", Difficulty.Hard, "how many beeps have the same pitch as the first beep?", o => Range(1, o.MaxBeeps), Any,
             s => [Fact("sequence", Pitches(s)), Fact("first_beep_pitch", s.Beeps[0].Pitch), Fact("matching_beeps", N(MatchFirst(s)))], s => N(MatchFirst(s)),
             s => SoTheAnswerIs(N(MatchFirst(s)))) { InDefaultSet = false },
+        // Six options (0, 1, 2, 3, 4, 6 for 1–5 beeps), so a direct guess is rarely right, and two counts and a product
+        // that a chain writes down one at a time.
+        new("high_times_low", "count", Difficulty.Hard, "what is the number of high beeps times the number of low beeps?", Products, Any,
+            s => [Fact("sequence", Pitches(s)), Fact("high_beeps", N(High(s))), Fact("low_beeps", N(s.Beeps.Count - High(s)))], s => N(HighTimesLow(s)),
+            s => $"{N(High(s))} times {N(s.Beeps.Count - High(s))} is {N(HighTimesLow(s))}, {SoTheAnswerIs(N(HighTimesLow(s)))}") { InDefaultSet = false },
     ];
 }

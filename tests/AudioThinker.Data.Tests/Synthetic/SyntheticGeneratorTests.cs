@@ -138,7 +138,7 @@ public class SyntheticGeneratorTests
         Assert.Equal(["0", "1", "2", "3"], questions.First(q => q.SubCategory == "count_high").Choices);
     }
 
-    private static readonly string[] ExtraHard = ["high_parity", "beep_parity", "pitch_changes", "match_first"];
+    private static readonly string[] ExtraHard = ["high_parity", "beep_parity", "pitch_changes", "match_first", "high_times_low"];
 
     [Fact]
     public void ExtraHardTemplatesAreChosenByNameOnly()
@@ -147,7 +147,7 @@ public class SyntheticGeneratorTests
         Assert.DoesNotContain(defaults, q => ExtraHard.Contains(q.SubCategory));
         Assert.Equal(9, defaults.Select(q => q.SubCategory).Distinct().Count());
 
-        var chosen = new SyntheticOptions { Seed = 5, Templates = ["first_pitch", "count_high", .. ExtraHard], Counts = new LevelCounts { Easy = 3, Medium = 3, Hard = 200 } };
+        var chosen = new SyntheticOptions { Seed = 5, Templates = ["first_pitch", "count_high", .. ExtraHard], Counts = new LevelCounts { Easy = 3, Medium = 3, Hard = 250 } };
         var hard = new SyntheticGenerator(chosen).Items().Where(i => i.Question.Difficulty == Difficulty.Hard).ToList();
         Assert.Equal(ExtraHard.Order(), hard.Select(i => i.Template.Name).Distinct().Order());
         foreach (var item in hard)
@@ -159,6 +159,7 @@ public class SyntheticGeneratorTests
                 "high_parity" => pitches.Count(h => h) % 2 == 0 ? "even" : "odd",
                 "beep_parity" => pitches.Count % 2 == 0 ? "even" : "odd",
                 "match_first" => pitches.Count(h => h == pitches[0]).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "high_times_low" => (pitches.Count(h => h) * pitches.Count(h => !h)).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 _ => Enumerable.Range(1, pitches.Count - 1).Count(i => pitches[i] != pitches[i - 1]).ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             Assert.Equal(expected, q.Answer);
@@ -170,7 +171,7 @@ public class SyntheticGeneratorTests
         foreach (var group in hard.GroupBy(i => i.Template.Name))
         {
             var choices = group.First().Question.Choices;
-            Assert.Equal(group.Key switch { "pitch_changes" => ["0", "1", "2", "3", "4"], "match_first" => ["1", "2", "3", "4", "5"], _ => ["odd", "even"] }, choices);
+            Assert.Equal(group.Key switch { "pitch_changes" => ["0", "1", "2", "3", "4"], "match_first" => ["1", "2", "3", "4", "5"], "high_times_low" => ["0", "1", "2", "3", "4", "6"], _ => ["odd", "even"] }, choices);
             var fair = (double)group.Count() / choices.Count;
             Assert.All(choices, c => Assert.InRange(group.Count(i => i.Question.Answer == c), fair * 0.4, fair * 1.6));
         }
