@@ -14,5 +14,10 @@ for trx in "$results"/*.trx; do
   passed=$((passed + $(get passed))); failed=$((failed + $(get failed))); skipped=$((skipped + $(get notExecuted)))
 done
 echo "$passed passed, $failed failed, $skipped skipped"
+rm -rf "$results"
+# Test hosts may be killed before their exit handlers run: drop the temp roots of test processes that are gone.
+for root in "${TMPDIR:-/tmp}"/at-grpo-tests-*; do
+  [ -d "$root" ] && ! kill -0 "${root##*-}" 2>/dev/null && rm -rf "$root"
+done
 [ "$rc" -eq 0 ] && [ "$passed" -eq 0 ] && { echo "no test ran" >&2; exit 1; }
 exit $rc
