@@ -58,9 +58,9 @@ public sealed class ExperimentOptions
         {
             // On synthetic data a sub-category is a template: a name that is not one in use would silently change nothing.
             var inUse = Data.Synthetic.TemplatesInUse();
-            foreach (var name in Sft.ThinkShareBySubCategory.Keys.Where(k => inUse is not null && !inUse.Contains(k)))
+            foreach (var name in Sft.ThinkShareBySubCategory.Keys.Where(k => !inUse.Contains(k)))
             {
-                errors.Add($"sft.thinkShareBySubCategory.{name}: not a template of this synthetic set ({string.Join(", ", inUse!)})");
+                errors.Add($"sft.thinkShareBySubCategory.{name}: not a template of this synthetic set ({string.Join(", ", inUse)})");
             }
         }
         Grpo.Validate("grpo", errors);
@@ -201,18 +201,12 @@ public sealed class SyntheticDataOptions
         Counts = new AudioThinker.Data.Synthetic.LevelCounts { Easy = perLevel, Medium = perLevel, Hard = perLevel },
     };
 
-    /// <summary>The names of the templates this set draws from, or null when its settings are invalid (reported apart).</summary>
-    internal IReadOnlyList<string>? TemplatesInUse()
+    /// <summary>The names of the templates this set draws from (unknown names in <see cref="Templates"/> are reported apart).</summary>
+    internal IReadOnlyList<string> TemplatesInUse()
     {
-        try
-        {
-            var options = ToGeneratorOptions(Math.Max(1, TrainPerLevel), Seed);
-            return [.. new[] { AudioThinker.Abstractions.Difficulty.Easy, AudioThinker.Abstractions.Difficulty.Medium, AudioThinker.Abstractions.Difficulty.Hard }.SelectMany(l => options.TemplatesFor(l)).Select(t => t.Name)];
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
+        var options = ToGeneratorOptions(Math.Max(1, TrainPerLevel), Seed);
+        return [.. new[] { AudioThinker.Abstractions.Difficulty.Easy, AudioThinker.Abstractions.Difficulty.Medium, AudioThinker.Abstractions.Difficulty.Hard }
+            .SelectMany(l => options.TemplatesFor(l)).Select(t => t.Name)];
     }
 
     internal void Validate(string path, List<string> errors)

@@ -65,6 +65,7 @@ public sealed class GrpoTrainer : IDisposable
     private readonly DataOrder _order;
     private readonly CheckpointStore _checkpoints;
     private readonly AdapterTraining? _adapter;
+    private readonly IReadOnlyList<int> _thinkTag; // the tokens of <think>, for the think decision's metrics
     private int _step;
     private int _skipped;
     private int _skippedInARow;
@@ -97,6 +98,7 @@ public sealed class GrpoTrainer : IDisposable
         }
         _adapter = adapter;
         _policy = policy;
+        _thinkTag = policy.Tokenizer.Encode(TaggedResponseParser.ThinkOpen);
         _reference = options.Beta > 0 ? reference : null;
         _rewards = rewards;
         _options = options;
@@ -385,10 +387,9 @@ public sealed class GrpoTrainer : IDisposable
     // the sampled think rate only estimates from G draws.
     private double[] ThinkProbability(IReadOnlyList<EncodedPrompt> prompts)
     {
-        var tag = _policy.Tokenizer.Encode(TaggedResponseParser.ThinkOpen);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var (logp, mask) = _policy.LogProbs(prompts, prompts.Select(_ => tag).ToList(), _options.Temperature);
+        var (logp, mask) = _policy.LogProbs(prompts, prompts.Select(_ => _thinkTag).ToList(), _options.Temperature);
         using var total = (logp * mask).sum(1).exp().cpu();
         return total.data<float>().Select(x => (double)x).ToArray();
     }
@@ -400,7 +401,6 @@ public sealed class GrpoTrainer : IDisposable
     private void AddThinkPush(Dictionary<string, double> m, List<RolloutGroup> groups, IReadOnlyList<Completion> sequences, float[] advantages, bool[] keep,
         double[] thinkProbability)
     {
-        var tag = _policy.Tokenizer.Encode(TaggedResponseParser.ThinkOpen);
         var weights = GrpoLoss.TokenWeights(sequences.Select((s, i) => keep[i] ? s.TokenIds.Count : 0).ToList(), _options.Loss, _options.MaxCompletionTokens);
         var g = _options.GroupSize;
         var byLevel = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -409,7 +409,7 @@ public sealed class GrpoTrainer : IDisposable
             double push = 0;
             for (var i = q * g; i < (q + 1) * g; i++)
             {
-                var thinks = sequences[i].TokenIds.Take(tag.Count).SequenceEqual(tag) ? 1.0 : 0.0;
+                var thinks = sequences[i].TokenIds.Take(_thinkTag.Count).SequenceEqual(_thinkTag) ? 1.0 : 0.0;
                 push += weights[i] * advantages[i] * (thinks - thinkProbability[q]);
             }
             var level = groups[q].Question.Difficulty.ToString().ToLowerInvariant();
