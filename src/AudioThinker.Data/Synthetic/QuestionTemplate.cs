@@ -39,7 +39,7 @@ public sealed record QuestionTemplate(
         string.Join(" ", Facts(scene).Select(f => $"{f.Key.Replace('_', ' ')}: {f.Value}.")) + " " + Conclusion(scene);
 }
 
-/// <summary>The synthetic question templates: three per level in the default set, and five extra hard ones.</summary>
+/// <summary>The synthetic question templates: three per level in the default set, and eight extra hard ones.</summary>
 public static class QuestionTemplates
 {
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
@@ -73,6 +73,10 @@ public static class QuestionTemplates
     // Every product h·(n − h) a clip of MinBeeps..MaxBeeps beeps can give, ascending.
     private static IReadOnlyList<string> Products(SyntheticOptions o) =>
         Enumerable.Range(o.MinBeeps, o.MaxBeeps - o.MinBeeps + 1).SelectMany(n => Enumerable.Range(0, n + 1).Select(h => h * (n - h))).Distinct().Order().Select(N).ToList();
+
+    // Of three pitches, the one that differs from the other two ("none" when all three match).
+    private static string OddOneOut(Scene s) =>
+        s.Beeps[0].High == s.Beeps[1].High ? (s.Beeps[0].High == s.Beeps[2].High ? "none" : "third") : s.Beeps[0].High == s.Beeps[2].High ? "second" : "first";
 
     private static readonly Func<Scene, bool> Any = _ => true;
 
@@ -133,5 +137,19 @@ public static class QuestionTemplates
         new("high_times_low", "count", Difficulty.Hard, "what is the number of high beeps times the number of low beeps?", Products, Any,
             s => [Fact("sequence", Pitches(s)), Fact("high_beeps", N(High(s))), Fact("low_beeps", N(s.Beeps.Count - High(s)))], s => N(HighTimesLow(s)),
             s => $"{N(High(s))} times {N(s.Beeps.Count - High(s))} is {N(HighTimesLow(s))}, {SoTheAnswerIs(N(HighTimesLow(s)))}") { InDefaultSet = false },
+        // A count's remainder by three: three options, and, like a parity, a function of the count that no balance of
+        // energy gives, which a chain reads off the count it has written down.
+        new("high_mod3", "remainder", Difficulty.Hard, "what is the remainder when the number of high beeps is divided by three?", _ => ["0", "1", "2"], Any,
+            s => [Fact("sequence", Pitches(s)), Fact("high_beeps", N(High(s)))], s => N(High(s) % 3),
+            s => $"{N(High(s))} divided by three leaves {N(High(s) % 3)}, {SoTheAnswerIs(N(High(s) % 3))}") { InDefaultSet = false },
+        new("beep_mod3", "remainder", Difficulty.Hard, "what is the remainder when the number of beeps is divided by three?", _ => ["0", "1", "2"], Any,
+            s => [Fact("sequence", Pitches(s)), Fact("beeps", N(s.Beeps.Count))], s => N(s.Beeps.Count % 3),
+            s => $"{N(s.Beeps.Count)} divided by three leaves {N(s.Beeps.Count % 3)}, {SoTheAnswerIs(N(s.Beeps.Count % 3))}") { InDefaultSet = false },
+        // Four options, and an answer that is a comparison of three specific beeps (an exclusive-or, which the direct
+        // answer to same_pitch already gets wrong a third of the time) that a chain reads off three written words.
+        new("odd_one_out", "pitch", Difficulty.Hard, "which of the first three beeps has a different pitch from the other two?", _ => ["first", "second", "third", "none"],
+            s => s.Beeps.Count >= 3,
+            s => [Fact("first_beep_pitch", s.Beeps[0].Pitch), Fact("second_beep_pitch", s.Beeps[1].Pitch), Fact("third_beep_pitch", s.Beeps[2].Pitch)],
+            OddOneOut, s => SoTheAnswerIs(OddOneOut(s))) { InDefaultSet = false },
     ];
 }

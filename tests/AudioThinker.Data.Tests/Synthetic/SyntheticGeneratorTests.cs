@@ -138,7 +138,9 @@ public class SyntheticGeneratorTests
         Assert.Equal(["0", "1", "2", "3"], questions.First(q => q.SubCategory == "count_high").Choices);
     }
 
-    private static readonly string[] ExtraHard = ["high_parity", "beep_parity", "pitch_changes", "match_first", "high_times_low"];
+    private static string Pitch(bool high) => high ? "high" : "low";
+
+    private static readonly string[] ExtraHard = ["high_parity", "beep_parity", "pitch_changes", "match_first", "high_times_low", "high_mod3", "beep_mod3", "odd_one_out"];
 
     [Fact]
     public void ExtraHardTemplatesAreChosenByNameOnly()
@@ -147,7 +149,7 @@ public class SyntheticGeneratorTests
         Assert.DoesNotContain(defaults, q => ExtraHard.Contains(q.SubCategory));
         Assert.Equal(9, defaults.Select(q => q.SubCategory).Distinct().Count());
 
-        var chosen = new SyntheticOptions { Seed = 5, Templates = ["first_pitch", "count_high", .. ExtraHard], Counts = new LevelCounts { Easy = 3, Medium = 3, Hard = 250 } };
+        var chosen = new SyntheticOptions { Seed = 5, Templates = ["first_pitch", "count_high", .. ExtraHard], Counts = new LevelCounts { Easy = 3, Medium = 3, Hard = 400 } };
         var hard = new SyntheticGenerator(chosen).Items().Where(i => i.Question.Difficulty == Difficulty.Hard).ToList();
         Assert.Equal(ExtraHard.Order(), hard.Select(i => i.Template.Name).Distinct().Order());
         foreach (var item in hard)
@@ -160,18 +162,32 @@ public class SyntheticGeneratorTests
                 "beep_parity" => pitches.Count % 2 == 0 ? "even" : "odd",
                 "match_first" => pitches.Count(h => h == pitches[0]).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "high_times_low" => (pitches.Count(h => h) * pitches.Count(h => !h)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "high_mod3" => (pitches.Count(h => h) % 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "beep_mod3" => (pitches.Count % 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "odd_one_out" => pitches[0] == pitches[1] && pitches[1] == pitches[2] ? "none"
+                    : pitches[1] == pitches[2] ? "first" : pitches[0] == pitches[2] ? "second" : "third",
                 _ => Enumerable.Range(1, pitches.Count - 1).Count(i => pitches[i] != pitches[i - 1]).ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             Assert.Equal(expected, q.Answer);
             Assert.Contains(q.Answer, q.Choices);
-            Assert.StartsWith($"sequence: {string.Join(" ", pitches.Select(h => h ? "high" : "low"))}.", q.ReferenceReasoning);
+            Assert.StartsWith(q.SubCategory == "odd_one_out"
+                ? $"first beep pitch: {Pitch(pitches[0])}. second beep pitch: {Pitch(pitches[1])}. third beep pitch: {Pitch(pitches[2])}."
+                : $"sequence: {string.Join(" ", pitches.Select(Pitch))}.", q.ReferenceReasoning);
             Assert.EndsWith($"so the answer is {q.Answer}.", q.ReferenceReasoning);
         }
         // Every answer appears, none dominates (50 questions per template).
         foreach (var group in hard.GroupBy(i => i.Template.Name))
         {
             var choices = group.First().Question.Choices;
-            Assert.Equal(group.Key switch { "pitch_changes" => ["0", "1", "2", "3", "4"], "match_first" => ["1", "2", "3", "4", "5"], "high_times_low" => ["0", "1", "2", "3", "4", "6"], _ => ["odd", "even"] }, choices);
+            Assert.Equal(group.Key switch
+            {
+                "pitch_changes" => ["0", "1", "2", "3", "4"],
+                "match_first" => ["1", "2", "3", "4", "5"],
+                "high_times_low" => ["0", "1", "2", "3", "4", "6"],
+                "high_mod3" or "beep_mod3" => ["0", "1", "2"],
+                "odd_one_out" => ["first", "second", "third", "none"],
+                _ => ["odd", "even"]
+            }, choices);
             var fair = (double)group.Count() / choices.Count;
             Assert.All(choices, c => Assert.InRange(group.Count(i => i.Question.Answer == c), fair * 0.4, fair * 1.6));
         }
