@@ -217,3 +217,72 @@ public class SftThinkShareTests
         Assert.DoesNotContain(e.Errors, x => x.Contains("first_pitch:", StringComparison.Ordinal));
     }
 }
+
+public class SftTextStageTests
+{
+    [Fact]
+    public void TextDemonstrationsAreTheThinkingDemonstrationsWithoutTheAudio()
+    {
+        var questions = TinySetup.Questions(perLevel: 2);
+        var options = new AudioThinker.Grpo.Options.SftOptions { Steps = 0, TextSteps = 1 };
+        using var trainer = new SftTrainer(TinySetup.Session(questions), options, questions, seed: 1, new TrainerOutput(TinySetup.TempDir("sft-text")));
+        for (var i = 0; i < questions.Count; i++)
+        {
+            var demo = trainer.TextDemonstrationFor(i);
+            Assert.Null(demo.Prompt.Prompt.Audio);
+            Assert.Null(demo.Prompt.Question.Audio);
+            Assert.Equal("think", demo.Prompt.Template.Name);
+            Assert.Contains($"{SftTrainer.HeardFacts(questions[i].ReferenceReasoning!)} {questions[i].Question}", demo.Prompt.Prompt.User, StringComparison.Ordinal);
+            Assert.Equal($"<think>{questions[i].ReferenceReasoning}</think><answer>{questions[i].Answer}</answer>", demo.Response);
+            Assert.True(demo.Thinks);
+        }
+    }
+
+    [Fact]
+    public void HeardFactsAreTheSentencesReadOffTheAudio()
+    {
+        Assert.Equal("sequence: high low high.", SftTrainer.HeardFacts("sequence: high low high. high beeps: 2. 2 is even, so the answer is even."));
+        Assert.Equal("first beep pitch: low. second beep pitch: high. third beep pitch: low.",
+            SftTrainer.HeardFacts("first beep pitch: low. second beep pitch: high. third beep pitch: low. so the answer is second."));
+        Assert.Equal("sequence: loud high, quiet low.", SftTrainer.HeardFacts("sequence: loud high, quiet low. loud high beeps: 1. so the answer is 1."));
+        Assert.Equal("", SftTrainer.HeardFacts("beeps: 3. so the answer is 3."));
+    }
+
+    [Fact]
+    public void TheTextStageRunsBeforeTheWarmUpAndLearnsTheWrittenChains()
+    {
+        var questions = TinySetup.Questions(perLevel: 2);
+        var options = new AudioThinker.Grpo.Options.SftOptions { Steps = 2, TextSteps = 30, BatchSize = 6, LearningRate = 2e-3, WarmupSteps = 2 };
+        using var trainer = new SftTrainer(TinySetup.Session(questions), options, questions, seed: 1, new TrainerOutput(TinySetup.TempDir("sft-text-run")));
+        var summary = trainer.Run();
+        var phases = summary.Metrics.Select(m => m.Phase).ToList();
+        Assert.Equal([.. Enumerable.Repeat("sft-text", 30), "sft", "sft"], phases);
+        var text = summary.Metrics.Where(m => m.Phase == "sft-text").Select(m => m.Values["sft/text_loss"]).ToList();
+        // Six questions' chains, written without their audio: the loss must fall well below its start.
+        Assert.True(text.TakeLast(3).Average() < 0.6 * text.Take(3).Average(), $"text loss {text[0]:F3} → {text[^1]:F3}");
+        Assert.All(summary.Metrics.Where(m => m.Phase == "sft"), m => Assert.True(m.Values.ContainsKey("sft/loss")));
+    }
+
+    [Fact]
+    public void NegativeTextStepsAreAnErrorNamingTheKey()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("exp").FullName, "experiment.yaml");
+        File.WriteAllText(path, """
+            sft:
+              textSteps: -3
+            """);
+        var e = Assert.Throws<ExperimentConfigurationException>(() => Experiment.Load(path));
+        Assert.Contains("sft.textSteps: must be >= 0", e.Errors);
+    }
+}
+
+public class RuntimeSettingsTests
+{
+    [Fact]
+    public void BackgroundGarbageCollectionIsOff()
+    {
+        // Directory.Build.props turns it off for every project: a background GC can free a TorchSharp temporary Scalar while
+        // libtorch still reads it (docs/reliability.md). Batch is the latency mode of a non-concurrent workstation GC.
+        Assert.Equal(System.Runtime.GCLatencyMode.Batch, System.Runtime.GCSettings.LatencyMode);
+    }
+}

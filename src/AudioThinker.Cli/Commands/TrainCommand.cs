@@ -110,7 +110,11 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
             return;
         }
         string V(string k, string f = "F3") => m.Values.TryGetValue(k, out var v) ? v.ToString(f, System.Globalization.CultureInfo.InvariantCulture) : "-";
-        if (m.Phase == "sft")
+        if (m.Phase == "sft-text")
+        {
+            AnsiConsole.MarkupLineInterpolated($"  text step {m.Step,4}  loss {V("sft/text_loss")}  lr {V("lr", "G3")}  {V("step_time_s", "F2")} s");
+        }
+        else if (m.Phase == "sft")
         {
             AnsiConsole.MarkupLineInterpolated($"  sft  step {m.Step,4}  loss {V("sft/loss")}  lr {V("lr", "G3")}  {V("step_time_s", "F2")} s");
         }

@@ -200,7 +200,7 @@ public sealed class QuickstartRunner
         var session = new PolicySession(model, tokenizer, data.AudioBaseDirectory);
         if (!reuseWarmup)
         {
-            Stage?.Invoke($"warm-up: {o.Sft.Steps} supervised steps on {data.Train.Count} questions ({Policies.Models.CausalLanguageModelExtensions.ParameterCount(model):N0} parameters)");
+            Stage?.Invoke($"warm-up: {(o.Sft.TextSteps > 0 ? $"{o.Sft.TextSteps} text-only steps, then " : "")}{o.Sft.Steps} supervised steps on {data.Train.Count} questions ({Policies.Models.CausalLanguageModelExtensions.ParameterCount(model):N0} parameters)");
             using (var sft = new SftTrainer(session, o.Sft, data.Train, o.Seed, TrainerOutput.From(o.Output, Path.Combine(folder, "warmup"))))
             {
                 sft.StepCompleted += m => StepCompleted?.Invoke("warm-up", m);

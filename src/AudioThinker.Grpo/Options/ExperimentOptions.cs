@@ -262,6 +262,13 @@ public sealed class SftOptions
     /// within a level (and average the same on each) give it that, without saying which level should think. Default empty.</summary>
     public Dictionary<string, double> ThinkShareBySubCategory { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Steps of text-only practice before the warm-up: the thinking demonstrations of the training questions under
+    /// the <c>think</c> prompt, the audio left out and what is heard in it written before the question, so the model learns
+    /// the chains' steps on written words (count the written beeps, take a remainder, compare written pitches) as a
+    /// pretrained language model already knows them. A model trained from scratch otherwise learns those steps no better
+    /// than the direct answer (docs/quickstart.md, round 6). Default 0 (none).</summary>
+    public int TextSteps { get; set; }
+
     /// <summary>How often each prompt template appears in the demonstrations (name → weight). Under <c>think</c> every
     /// demonstration thinks, under <c>direct</c> none does, under the adaptive templates <see cref="ThinkShare"/> decides.
     /// Default adaptive 0.5, think 0.25, direct 0.25, so every variant's prompt is familiar after the warm-up.</summary>
@@ -272,6 +279,10 @@ public sealed class SftOptions
         if (Steps < 0)
         {
             errors.Add($"{path}.steps: must be >= 0");
+        }
+        if (TextSteps < 0)
+        {
+            errors.Add($"{path}.textSteps: must be >= 0");
         }
         foreach (var (name, weight) in PromptMix)
         {

@@ -24,6 +24,7 @@ public sealed record Demonstration(EncodedPrompt Prompt, string Response, bool T
 public sealed class SftTrainer : IDisposable
 {
     private const string Phase = "sft";
+    private const string TextPhase = "sft-text";
     private readonly PolicySession _policy;
     private readonly SftOptions _options;
     private readonly IReadOnlyList<AudioQuestion> _train;
@@ -68,6 +69,28 @@ public sealed class SftTrainer : IDisposable
         return new Demonstration(_policy.Encode(q, template), response, thinks);
     }
 
+    /// <summary>The text-only demonstration for question <paramref name="index"/>: its thinking demonstration under the
+    /// <c>think</c> prompt with the audio left out and what is heard in it written before the question
+    /// (<see cref="HeardFacts"/>), so the chain's written steps are learned from it and nothing is learned to be made up.</summary>
+    public Demonstration TextDemonstrationFor(int index)
+    {
+        var q = _train[index];
+        var reasoning = q.ReferenceReasoning ?? "";
+        var heard = HeardFacts(reasoning);
+        var written = q with { Audio = null, Question = heard.Length > 0 ? $"{heard} {q.Question}" : q.Question };
+        return new Demonstration(_policy.Encode(written, PromptTemplates.Get("think")), $"<think>{reasoning}</think><answer>{q.Answer}</answer>", true);
+    }
+
+    private static readonly HashSet<string> AttributeWords = new(StringComparer.Ordinal) { "high", "low", "loud", "quiet" };
+
+    /// <summary>The sentences of a reference reasoning that are read off the audio rather than worked out: facts whose value is
+    /// made of attribute words only ("sequence: high low high.", "first beep pitch: low."), in order.</summary>
+    public static string HeardFacts(string reasoning) => string.Join(" ", reasoning.Split(". ", StringSplitOptions.RemoveEmptyEntries)
+        .Select(sentence => sentence.TrimEnd('.'))
+        .Where(sentence => sentence.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon
+            && sentence[(colon + 1)..].Split([' ', ','], StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } words && words.All(AttributeWords.Contains))
+        .Select(sentence => sentence + "."));
+
     private PromptTemplate PickTemplate(double u)
     {
         var total = _options.PromptMix.Values.Sum();
@@ -88,54 +111,69 @@ public sealed class SftTrainer : IDisposable
     {
         Directory.CreateDirectory(_output.Folder);
         using var log = new MetricsLog(Path.Combine(_output.Folder, "metrics.jsonl"));
-        var order = new DataOrder(_train.Count, _options.BatchSize, _seed);
-        var schedule = new LearningRateSchedule(_options.LearningRate, _options.WarmupSteps, _options.Steps, ScheduleKind.Cosine, 0.1);
         var all = new List<StepMetrics>();
         _policy.Model.Module.train();
+        var withReasoning = Enumerable.Range(0, _train.Count).Where(i => !string.IsNullOrWhiteSpace(_train[i].ReferenceReasoning)).ToList();
+        if (_options.TextSteps > 0 && withReasoning.Count > 0)
+        {
+            var textOrder = new DataOrder(withReasoning.Count, _options.BatchSize, _seed + 1);
+            var textSchedule = new LearningRateSchedule(_options.LearningRate, _options.WarmupSteps, _options.TextSteps, ScheduleKind.Cosine, 0.1);
+            for (var step = 0; step < _options.TextSteps; step++)
+            {
+                var demos = textOrder.At(step).Select(i => TextDemonstrationFor(withReasoning[i])).ToList();
+                all.Add(TrainStep(TextPhase, step, demos, textSchedule.At(step), log, cancellationToken));
+            }
+        }
+        var order = new DataOrder(_train.Count, _options.BatchSize, _seed);
+        var schedule = new LearningRateSchedule(_options.LearningRate, _options.WarmupSteps, _options.Steps, ScheduleKind.Cosine, 0.1);
         for (var step = 0; step < _options.Steps; step++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var clock = Stopwatch.StartNew();
-            var indices = order.At(step);
             var epoch = step * _options.BatchSize / _train.Count;
-            var demos = indices.Select(i => DemonstrationFor(i, epoch)).ToList();
-            double lossValue;
-            long tokens;
-            using (var scope = torch.NewDisposeScope())
-            {
-                _optimizer.ZeroGrad();
-                var (logp, mask) = _policy.LogProbs(demos.Select(d => d.Prompt).ToList(), demos.Select(d => _policy.ResponseTokens(d.Response)).ToList());
-                var count = mask.sum();
-                var loss = -(logp * mask).sum() / count.clamp_min(1);
-                lossValue = loss.item<float>();
-                tokens = (long)count.item<float>();
-                if (!double.IsFinite(lossValue))
-                {
-                    throw new NonFiniteException($"supervised loss is {lossValue} at step {step + 1}");
-                }
-                loss.backward();
-            }
-            var gradNorm = _optimizer.ClipGradNorm(1.0);
-            var lr = schedule.At(step);
-            _optimizer.Step(lr);
-            var m = new StepMetrics(Phase, step + 1, new Dictionary<string, double>
-            {
-                ["sft/loss"] = lossValue,
-                ["sft/think_share"] = demos.Count(d => d.Thinks) / (double)demos.Count,
-                ["grad_norm"] = gradNorm,
-                ["lr"] = lr,
-                ["train_tokens_per_s"] = tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds),
-                ["step_time_s"] = clock.Elapsed.TotalSeconds,
-            });
-            log.Write(m);
-            all.Add(m);
-            StepCompleted?.Invoke(m);
+            var demos = order.At(step).Select(i => DemonstrationFor(i, epoch)).ToList();
+            all.Add(TrainStep(Phase, step, demos, schedule.At(step), log, cancellationToken));
         }
         _policy.Model.Module.eval();
         var store = new CheckpointStore(_output.Folder, _output.KeepCheckpoints);
         var last = store.Save(Phase, _options.Steps, dir => ModelStore.Save(_policy.Model, _policy.Tokenizer, Path.Combine(dir, "model")));
         TrainingPlots.Draw(all, Path.Combine(_output.Folder, "plots"));
         return new TrainingSummary(_options.Steps, 0, last, all);
+    }
+
+    private StepMetrics TrainStep(string phase, int step, IReadOnlyList<Demonstration> demos, double lr, MetricsLog log, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var clock = Stopwatch.StartNew();
+        double lossValue;
+        long tokens;
+        using (var scope = torch.NewDisposeScope())
+        {
+            _optimizer.ZeroGrad();
+            var (logp, mask) = _policy.LogProbs(demos.Select(d => d.Prompt).ToList(), demos.Select(d => _policy.ResponseTokens(d.Response)).ToList());
+            var count = mask.sum();
+            var loss = -(logp * mask).sum() / count.clamp_min(1);
+            lossValue = loss.item<float>();
+            tokens = (long)count.item<float>();
+            if (!double.IsFinite(lossValue))
+            {
+                throw new NonFiniteException($"supervised loss is {lossValue} at step {step + 1}");
+            }
+            loss.backward();
+        }
+        var gradNorm = _optimizer.ClipGradNorm(1.0);
+        _optimizer.Step(lr);
+        var text = phase == TextPhase;
+        var m = new StepMetrics(phase, step + 1, new Dictionary<string, double>
+        {
+            [text ? "sft/text_loss" : "sft/loss"] = lossValue,
+            ["sft/think_share"] = demos.Count(d => d.Thinks) / (double)demos.Count,
+            ["grad_norm"] = gradNorm,
+            ["lr"] = lr,
+            ["train_tokens_per_s"] = tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds),
+            ["step_time_s"] = clock.Elapsed.TotalSeconds,
+        });
+        log.Write(m);
+        StepCompleted?.Invoke(m);
+        return m;
     }
 
     /// <inheritdoc />
