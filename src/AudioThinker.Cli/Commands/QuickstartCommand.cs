@@ -37,6 +37,11 @@ public sealed class QuickstartCommand : AsyncCommand<QuickstartCommand.Settings>
         [CommandOption("--reuse-warmup")]
         [Description("start the variants from the warm-up model already in the output folder (iterate on GRPO settings without repeating it)")]
         public bool ReuseWarmup { get; init; }
+
+        /// <summary>Go on with the run that died or was stopped in the output folder.</summary>
+        [CommandOption("--resume")]
+        [Description("go on with the run that died or was stopped in the output folder (same profile, --config and --set): keeps its warm-up and finished variant runs, continues the others from their last checkpoint")]
+        public bool Resume { get; init; }
     }
 
     /// <inheritdoc />
@@ -76,7 +81,17 @@ public sealed class QuickstartCommand : AsyncCommand<QuickstartCommand.Settings>
                     TrainCommand.ProgressLine(m);
                 }
             };
-            var result = await runner.RunAsync(cts.Token, settings.ReuseWarmup).ConfigureAwait(false);
+            QuickstartResult result;
+            try
+            {
+                result = await runner.RunAsync(cts.Token, settings.ReuseWarmup, settings.Resume).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not (InvalidDataException or DirectoryNotFoundException))
+            {
+                // Whatever stopped it, what was finished is on disk: say how to go on from there.
+                AnsiConsole.MarkupLine("[yellow]the quickstart stopped; the same command with --resume goes on from where it was[/]");
+                throw;
+            }
             AnsiConsole.WriteLine();
             AnsiConsole.Write(new Rule("findings"));
             foreach (var f in QuickstartReport.Findings(result))

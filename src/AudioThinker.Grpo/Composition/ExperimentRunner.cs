@@ -214,7 +214,7 @@ public sealed class ExperimentRunner(Experiment experiment, IServiceProvider? se
     }
 
     // Fills a temporary folder, then renames it over `directory`, so the folder never appears half written.
-    private static void WriteFolder(string directory, Action<string> write)
+    internal static void WriteFolder(string directory, Action<string> write)
     {
         var temp = $"{directory}.tmp-{Environment.ProcessId}";
         if (Directory.Exists(temp))

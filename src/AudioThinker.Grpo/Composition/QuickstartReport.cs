@@ -83,7 +83,7 @@ public static class QuickstartReport
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Quickstart report (profile `{result.Profile}`)");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Wall time: {result.Wall.TotalMinutes:F1} min. Seeds per variant: {result.Runs.GroupBy(r => r.Variant).Select(g => g.Count()).DefaultIfEmpty(0).Max()}. " +
+        md.AppendLine(CultureInfo.InvariantCulture, $"Wall time: {result.Wall.TotalMinutes:F1} min{(result.Resumed ? " (this process only: it resumed an interrupted run)" : "")}. Seeds per variant: {result.Runs.GroupBy(r => r.Variant).Select(g => g.Count()).DefaultIfEmpty(0).Max()}. " +
             $"Test questions: {result.WarmUp.Responses.Count} ({string.Join(", ", Levels.Select(l => $"{result.WarmUp.Responses.Count(r => r.Question.Difficulty == l)} {Name(l)}"))}).");
         md.AppendLine();
         md.AppendLine("## Table 1 in miniature: test accuracy (mean ± sd over seeds)");

@@ -30,7 +30,11 @@ public sealed record VariantRun(string Variant, int Seed, EvaluationSummary Summ
 /// <param name="Wall">Wall time.</param>
 /// <param name="WarmUpByPrompt">The warm-up model under the forced-thinking and direct prompts (does thinking help it?).</param>
 public sealed record QuickstartResult(string Folder, string Profile, EvaluationSummary WarmUp, IReadOnlyList<VariantRun> Runs, IReadOnlyList<QuickstartVariant> Variants, TimeSpan Wall,
-    IReadOnlyDictionary<string, EvaluationSummary>? WarmUpByPrompt = null);
+    IReadOnlyDictionary<string, EvaluationSummary>? WarmUpByPrompt = null)
+{
+    /// <summary>Whether this run went on from an interrupted one (<see cref="Wall"/> is then this process's time only).</summary>
+    public bool Resumed { get; init; }
+}
 
 /// <summary>
 /// The paper's findings in miniature: one supervised warm-up of the <c>tiny</c> model on the synthetic set, then each variant
@@ -105,6 +109,28 @@ public sealed class QuickstartRunner
     /// <summary>Every training step's metrics, with the variant name (or "warm-up").</summary>
     public event Action<string, StepMetrics>? StepCompleted;
 
+    /// <summary>The settings a run depends on, one <c>key=value</c> line each, sorted: the experiment keys with the profile and
+    /// overrides applied (the output folder left out), the seeds and every variant. A resumed run must have the same ones.</summary>
+    public IReadOnlyList<string> SettingsLines()
+    {
+        var pairs = _file.GetSection("experiment").AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null)
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in _overrides)
+        {
+            pairs[k] = v;
+        }
+        pairs.Remove("output:dir");
+        var lines = pairs.Select(kv => $"experiment:{kv.Key.ToLowerInvariant()}={kv.Value}").ToList();
+        lines.Add($"quickstart:seeds={Options.Seeds}");
+        foreach (var v in Options.Variants)
+        {
+            lines.Add($"quickstart:variants:{v.Name}:prompt={v.Prompt}");
+            lines.AddRange(v.Rewards.Select(r => $"quickstart:variants:{v.Name}:rewards:{r.Key}={r.Value}"));
+        }
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+
     /// <summary>The experiment of one variant and seed: base keys, the profile, the variant's prompt and rewards, and its run folder.</summary>
     public Experiment Build(QuickstartVariant? variant, int seed)
     {
@@ -141,7 +167,7 @@ public sealed class QuickstartRunner
     }
 
     private async Task<VariantRun> RunVariantAsync(QuickstartVariant variant, int seed, ExperimentData data, Policies.Tokenization.ITextTokenizer tokenizer,
-        string warmDir, CancellationToken cancellationToken)
+        string warmDir, bool resume, CancellationToken cancellationToken)
     {
         var exp = Build(variant, seed);
         var variantRunner = new ExperimentRunner(exp);
@@ -153,10 +179,13 @@ public sealed class QuickstartRunner
             var runFolder = Path.GetFullPath(exp.Options.Output.Dir);
             Stage?.Invoke($"{variant.Name} (seed {seed}): {exp.Options.Grpo.Steps} GRPO steps, prompt '{template.Name}'");
             variantRunner.StepCompleted += m => StepCompleted?.Invoke(variant.Name, m);
-            var summary = await variantRunner.TrainGrpoAsync(vSession, data, template, Path.Combine(runFolder, "grpo"), resume: false, cancellationToken).ConfigureAwait(false);
+            variantRunner.Stage += s => Stage?.Invoke($"{variant.Name} (seed {seed}): {s}");
+            var grpoFolder = Path.Combine(runFolder, "grpo");
+            // On a resume a finished run loads its last checkpoint and trains no step; an unfinished one goes on from its last.
+            var summary = await variantRunner.TrainGrpoAsync(vSession, data, template, grpoFolder, resume, cancellationToken).ConfigureAwait(false);
             var eval = await ExperimentRunner.EvaluateAsync(vSession, data.Test, template, Path.Combine(runFolder, "eval"), cancellationToken).ConfigureAwait(false);
             Stage?.Invoke($"{variant.Name} (seed {seed}): accuracy {eval.Accuracy():P1}, no-think easy {eval.NoThinkRate(Difficulty.Easy):P0} / hard {eval.NoThinkRate(Difficulty.Hard):P0}");
-            return new VariantRun(variant.Name, seed, eval, summary.Metrics);
+            return new VariantRun(variant.Name, seed, eval, resume ? WholeRun(grpoFolder) : summary.Metrics);
         }
         finally
         {
@@ -164,10 +193,20 @@ public sealed class QuickstartRunner
         }
     }
 
+    // Every GRPO step of a run that may have been interrupted: steps redone after a resume appear twice in its log, the later wins.
+    private static List<StepMetrics> WholeRun(string grpoFolder) =>
+        MetricsLog.Read(Path.Combine(grpoFolder, "metrics.jsonl")).Where(m => m.Phase == "grpo")
+            .GroupBy(m => m.Step).Select(g => g.Last()).OrderBy(m => m.Step).ToList();
+
+    /// <summary>The file in the output folder that records the settings of the run made there (<see cref="SettingsLines"/>).</summary>
+    public const string SettingsFile = "quickstart-settings.txt";
+
     /// <summary>Runs the warm-up, every variant for every seed, and writes the report. With <paramref name="reuseWarmup"/>
     /// the warm-up model already in the output folder (<c>warmup/model</c>, from an earlier run of the same data) is
-    /// loaded instead of trained again.</summary>
-    public async Task<QuickstartResult> RunAsync(CancellationToken cancellationToken = default, bool reuseWarmup = false)
+    /// loaded instead of trained again. With <paramref name="resume"/> a run that died or was stopped in the output folder goes on:
+    /// a finished warm-up is kept, finished variant runs are only evaluated again (greedy, so the figures are the same), and
+    /// unfinished ones continue from their last checkpoint; the settings must be the ones that run was made with.</summary>
+    public async Task<QuickstartResult> RunAsync(CancellationToken cancellationToken = default, bool reuseWarmup = false, bool resume = false)
     {
         var clock = Stopwatch.StartNew();
         var o = Base.Options;
@@ -176,6 +215,23 @@ public sealed class QuickstartRunner
         Directory.CreateDirectory(folder);
         using var runLock = RunLock.Acquire(folder);
         var runner = new ExperimentRunner(Base);
+        var settingsPath = Path.Combine(folder, SettingsFile);
+        var settings = SettingsLines();
+        if (resume && File.Exists(settingsPath))
+        {
+            var before = File.ReadAllLines(settingsPath);
+            var changed = before.Except(settings, StringComparer.Ordinal).Concat(settings.Except(before, StringComparer.Ordinal))
+                .Select(line => line.Split('=')[0]).Distinct(StringComparer.Ordinal).ToList();
+            if (changed.Count > 0)
+            {
+                throw new InvalidDataException($"{settingsPath}: --resume with other settings than the run in this folder was made with " +
+                    $"(profile, --config or --set; differing: {string.Join(", ", changed.Take(5))}); resume with the same ones, or run into another --output");
+            }
+        }
+        else
+        {
+            File.WriteAllLines(settingsPath, settings);
+        }
 
         Stage?.Invoke("data: synthesising train and test sets");
         var data = runner.LoadData();
@@ -184,9 +240,12 @@ public sealed class QuickstartRunner
         // The warm-up is one model: give libtorch every core. The variants then run side by side, one thread each.
         TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
         Policies.Models.ICausalLanguageModel model;
+        // The warm-up model folder appears by rename only once it is whole, so its config.json means a finished warm-up.
+        var warmedUp = File.Exists(Path.Combine(warmDir, "config.json"));
+        reuseWarmup |= resume && warmedUp;
         if (reuseWarmup)
         {
-            if (!File.Exists(Path.Combine(warmDir, "config.json")))
+            if (!warmedUp)
             {
                 throw new DirectoryNotFoundException($"--reuse-warmup: no warm-up model in {warmDir}; run the quickstart once without it");
             }
@@ -206,7 +265,7 @@ public sealed class QuickstartRunner
                 sft.StepCompleted += m => StepCompleted?.Invoke("warm-up", m);
                 sft.Run(cancellationToken);
             }
-            ModelStore.Save(model, tokenizer, warmDir);
+            ExperimentRunner.WriteFolder(warmDir, temp => ModelStore.Save(model, tokenizer, temp));
         }
         Stage?.Invoke("warm-up: evaluating");
         var warmEval = await ExperimentRunner.EvaluateAsync(session, data.Test, PromptTemplates.Adaptive, Path.Combine(folder, "warmup", "eval"), cancellationToken).ConfigureAwait(false);
@@ -222,10 +281,10 @@ public sealed class QuickstartRunner
         var jobs = Options.Variants.SelectMany(v => Enumerable.Range(0, Options.Seeds).Select(s => (Variant: v, Seed: o.Seed + s))).ToList();
         var done = new System.Collections.Concurrent.ConcurrentBag<VariantRun>();
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Options.Workers), CancellationToken = cancellationToken },
-            async (job, ct) => done.Add(await RunVariantAsync(job.Variant, job.Seed, data, tokenizer, warmDir, ct).ConfigureAwait(false))).ConfigureAwait(false);
+            async (job, ct) => done.Add(await RunVariantAsync(job.Variant, job.Seed, data, tokenizer, warmDir, resume, ct).ConfigureAwait(false))).ConfigureAwait(false);
         var order = Options.Variants.Select(v => v.Name).ToList();
         var runs = done.OrderBy(r => order.IndexOf(r.Variant)).ThenBy(r => r.Seed).ToList();
-        var result = new QuickstartResult(folder, _profile, warmEval, runs, Options.Variants, clock.Elapsed, byPrompt);
+        var result = new QuickstartResult(folder, _profile, warmEval, runs, Options.Variants, clock.Elapsed, byPrompt) { Resumed = resume };
         QuickstartReport.Write(result);
         return result;
     }
