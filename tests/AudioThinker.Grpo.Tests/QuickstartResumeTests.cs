@@ -99,6 +99,30 @@ public class QuickstartResumeTests
     }
 
     [Fact]
+    public async Task ANewRunReplacesTheEarlierOneSoItsCheckpointsCannotLeakIntoAResume()
+    {
+        var root = TinySetup.TempDir("qs-resume-replace");
+        var yaml = WriteQuickstart(root);
+        var folder = Path.Combine(root, "run");
+        await Runner(yaml, folder).RunAsync(); // 3 GRPO steps a variant
+        var shorter = new Dictionary<string, string?> { ["grpo:steps"] = "2" };
+        using var cts = new CancellationTokenSource();
+        var second = Runner(yaml, folder, shorter);
+        second.StepCompleted += (variant, m) =>
+        {
+            if (variant == "atar" && m.Phase == "grpo" && m.Step == 1)
+            {
+                cts.Cancel();
+            }
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.RunAsync(cts.Token));
+
+        var result = await Runner(yaml, folder, shorter).RunAsync(resume: true);
+        // The first run's step-3 checkpoints were removed with it: both variants end at step 2.
+        Assert.All(result.Runs, r => Assert.Equal([1, 2], r.Metrics.Select(m => m.Step)));
+    }
+
+    [Fact]
     public async Task ResumingWithOtherSettingsIsAnErrorNamingTheFileAndTheKey()
     {
         var root = TinySetup.TempDir("qs-resume-settings");

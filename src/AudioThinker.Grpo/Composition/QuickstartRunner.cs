@@ -181,6 +181,11 @@ public sealed class QuickstartRunner
             variantRunner.StepCompleted += m => StepCompleted?.Invoke(variant.Name, m);
             variantRunner.Stage += s => Stage?.Invoke($"{variant.Name} (seed {seed}): {s}");
             var grpoFolder = Path.Combine(runFolder, "grpo");
+            if (!resume && Directory.Exists(runFolder))
+            {
+                // A new run replaces an earlier one in this folder: none of its checkpoints or metrics may leak into a later resume.
+                Directory.Delete(runFolder, recursive: true);
+            }
             // On a resume a finished run loads its last checkpoint and trains no step; an unfinished one goes on from its last.
             var summary = await variantRunner.TrainGrpoAsync(vSession, data, template, grpoFolder, resume, cancellationToken).ConfigureAwait(false);
             var eval = await ExperimentRunner.EvaluateAsync(vSession, data.Test, template, Path.Combine(runFolder, "eval"), cancellationToken).ConfigureAwait(false);
