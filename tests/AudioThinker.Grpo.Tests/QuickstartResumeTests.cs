@@ -59,6 +59,20 @@ public class QuickstartResumeTests
         return new QuickstartRunner(yaml, "default", overrides);
     }
 
+    // Runs until the second variant (atar) has done its first GRPO step, then cancels, as Ctrl-C does.
+    private static async Task StopAfterTheFirstAtarStep(QuickstartRunner runner)
+    {
+        using var cts = new CancellationTokenSource();
+        runner.StepCompleted += (variant, m) =>
+        {
+            if (variant == "atar" && m.Phase == "grpo" && m.Step == 1)
+            {
+                cts.Cancel();
+            }
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(cts.Token));
+    }
+
     [Fact]
     public async Task AStoppedQuickstartResumesToTheSameResultsWithoutRedoingFinishedWork()
     {
@@ -68,16 +82,7 @@ public class QuickstartResumeTests
 
         // Stop the second run of the same settings after the first GRPO step of its second variant (a Ctrl-C).
         var stoppedFolder = Path.Combine(root, "stopped");
-        using var cts = new CancellationTokenSource();
-        var first = Runner(yaml, stoppedFolder);
-        first.StepCompleted += (variant, m) =>
-        {
-            if (variant == "atar" && m.Phase == "grpo" && m.Step == 1)
-            {
-                cts.Cancel();
-            }
-        };
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.RunAsync(cts.Token));
+        await StopAfterTheFirstAtarStep(Runner(yaml, stoppedFolder));
 
         var steps = new List<(string Variant, string Phase, int Step)>();
         var resumed = Runner(yaml, stoppedFolder);
@@ -106,16 +111,7 @@ public class QuickstartResumeTests
         var folder = Path.Combine(root, "run");
         await Runner(yaml, folder).RunAsync(); // 3 GRPO steps a variant
         var shorter = new Dictionary<string, string?> { ["grpo:steps"] = "2" };
-        using var cts = new CancellationTokenSource();
-        var second = Runner(yaml, folder, shorter);
-        second.StepCompleted += (variant, m) =>
-        {
-            if (variant == "atar" && m.Phase == "grpo" && m.Step == 1)
-            {
-                cts.Cancel();
-            }
-        };
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.RunAsync(cts.Token));
+        await StopAfterTheFirstAtarStep(Runner(yaml, folder, shorter));
 
         var result = await Runner(yaml, folder, shorter).RunAsync(resume: true);
         // The first run's step-3 checkpoints were removed with it: both variants end at step 2.

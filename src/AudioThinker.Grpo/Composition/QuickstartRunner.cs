@@ -109,9 +109,8 @@ public sealed class QuickstartRunner
     /// <summary>Every training step's metrics, with the variant name (or "warm-up").</summary>
     public event Action<string, StepMetrics>? StepCompleted;
 
-    /// <summary>The settings a run depends on, one <c>key=value</c> line each, sorted: the experiment keys with the profile and
-    /// overrides applied (the output folder left out), the seeds and every variant. A resumed run must have the same ones.</summary>
-    public IReadOnlyList<string> SettingsLines()
+    // The file's experiment keys (flattened, `a:b` = value) with the profile's and the caller's overrides applied.
+    private Dictionary<string, string?> ExperimentPairs()
     {
         var pairs = _file.GetSection("experiment").AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null)
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
@@ -119,6 +118,14 @@ public sealed class QuickstartRunner
         {
             pairs[k] = v;
         }
+        return pairs;
+    }
+
+    /// <summary>The settings a run depends on, one <c>key=value</c> line each, sorted: the experiment keys with the profile and
+    /// overrides applied (the output folder left out), the seeds and every variant. A resumed run must have the same ones.</summary>
+    public IReadOnlyList<string> SettingsLines()
+    {
+        var pairs = ExperimentPairs();
         pairs.Remove("output:dir");
         var lines = pairs.Select(kv => $"experiment:{kv.Key.ToLowerInvariant()}={kv.Value}").ToList();
         lines.Add($"quickstart:seeds={Options.Seeds}");
@@ -134,12 +141,7 @@ public sealed class QuickstartRunner
     /// <summary>The experiment of one variant and seed: base keys, the profile, the variant's prompt and rewards, and its run folder.</summary>
     public Experiment Build(QuickstartVariant? variant, int seed)
     {
-        var pairs = _file.GetSection("experiment").AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null)
-            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
-        foreach (var (k, v) in _overrides)
-        {
-            pairs[k] = v;
-        }
+        var pairs = ExperimentPairs();
         if (variant is not null)
         {
             pairs["prompt"] = variant.Prompt;

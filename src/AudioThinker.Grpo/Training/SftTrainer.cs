@@ -78,7 +78,7 @@ public sealed class SftTrainer : IDisposable
         var reasoning = q.ReferenceReasoning ?? "";
         var heard = HeardFacts(reasoning);
         var written = q with { Audio = null, Question = heard.Length > 0 ? $"{heard} {q.Question}" : q.Question };
-        return new Demonstration(_policy.Encode(written, PromptTemplates.Get("think")), $"<think>{reasoning}</think><answer>{q.Answer}</answer>", true);
+        return new Demonstration(_policy.Encode(written, PromptTemplates.Think), $"<think>{reasoning}</think><answer>{q.Answer}</answer>", true);
     }
 
     private static readonly HashSet<string> AttributeWords = new(StringComparer.Ordinal) { "high", "low", "loud", "quiet" };
@@ -113,8 +113,10 @@ public sealed class SftTrainer : IDisposable
         using var log = new MetricsLog(Path.Combine(_output.Folder, "metrics.jsonl"));
         var all = new List<StepMetrics>();
         _policy.Model.Module.train();
-        var withReasoning = Enumerable.Range(0, _train.Count).Where(i => !string.IsNullOrWhiteSpace(_train[i].ReferenceReasoning)).ToList();
-        if (_options.TextSteps > 0 && withReasoning.Count > 0)
+        List<int> withReasoning = _options.TextSteps > 0
+            ? [.. Enumerable.Range(0, _train.Count).Where(i => !string.IsNullOrWhiteSpace(_train[i].ReferenceReasoning))]
+            : [];
+        if (withReasoning.Count > 0)
         {
             var textOrder = new DataOrder(withReasoning.Count, _options.BatchSize, _seed + 1);
             var textSchedule = new LearningRateSchedule(_options.LearningRate, _options.WarmupSteps, _options.TextSteps, ScheduleKind.Cosine, 0.1);
